@@ -1,0 +1,77 @@
+// Wakes a follower when another process commits to the store. PRAGMA data_version tells cheaply
+// whether anything changed; a file watch on the data directory (inotify on Linux) says when to
+// look, so an idle follower sleeps instead of polling fast. A commit's last WAL write can precede
+// the moment its change becomes visible, so a wake-up that finds nothing new re-checks a few
+// times at short intervals; a slow safety poll covers platforms without file watching.
+import {type FSWatcher, watch} from 'node:fs'
+
+const RECHECK_DELAYS_MS = [1, 2, 4, 8, 16, 32, 64]
+const SAFETY_POLL_MS = 250
+
+export class ChangeWatcher {
+  private readonly fsWatcher: FSWatcher | undefined
+  private lastVersion: number
+  private readonly listeners = new Set<() => void>()
+
+  constructor(
+    dir: string,
+    private readonly dataVersion: () => number,
+  ) {
+    this.lastVersion = dataVersion()
+    try {
+      this.fsWatcher = watch(dir, {persistent: false}, () => {
+        for (const listener of this.listeners) listener()
+      })
+      this.fsWatcher.on('error', () => {})
+    } catch {
+      this.fsWatcher = undefined
+    }
+  }
+
+  /** Resolves once the store changed since the previous call, after timeoutMs, or on abort. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.changed() || signal?.aborted || timeoutMs <= 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timers = new Set<NodeJS.Timeout>()
+      const done = () => {
+        for (const t of timers) clearTimeout(t)
+        clearInterval(poll)
+        this.listeners.delete(onEvent)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+
+      const check = () => {
+        if (this.changed()) done()
+      }
+
+      const onEvent = () => {
+        if (this.changed()) return done()
+        for (const t of timers) clearTimeout(t)
+        timers.clear()
+        let elapsed = 0
+        for (const d of RECHECK_DELAYS_MS) {
+          elapsed += d
+          timers.add(setTimeout(check, elapsed))
+        }
+      }
+
+      const poll = setInterval(check, SAFETY_POLL_MS)
+      timers.add(setTimeout(done, timeoutMs))
+      this.listeners.add(onEvent)
+      signal?.addEventListener('abort', done, {once: true})
+    })
+  }
+
+  close(): void {
+    this.listeners.clear()
+    this.fsWatcher?.close()
+  }
+
+  private changed(): boolean {
+    const v = this.dataVersion()
+    if (v === this.lastVersion) return false
+    this.lastVersion = v
+    return true
+  }
+}

@@ -1,0 +1,49 @@
+// Every SQL statement kt runs, one named constant each. Engine modules refer to them by name
+// through Db.stmt(); nothing outside src/engine/db contains SQL.
+
+export const SQL = {
+  // topics
+  topicByName: `SELECT topic_id, name, topic_uuid, partition_count, replication_factor, is_internal
+                FROM topics WHERE name = ?`,
+  topicCollision: `SELECT name FROM topics
+                   WHERE replace(name, '.', '_') = replace(@name, '.', '_') AND name <> @name LIMIT 1`,
+  topicConfigsOf: `SELECT name, value FROM topic_configs WHERE topic_id = ? ORDER BY name`,
+  topicConfigUpsert: `INSERT INTO topic_configs (topic_id, name, value) VALUES (?, ?, ?)
+                      ON CONFLICT (topic_id, name) DO UPDATE SET value = excluded.value`,
+  topicDelete: `DELETE FROM topics WHERE topic_id = ?`,
+  topicInsert: `INSERT INTO topics (name, topic_uuid, partition_count, replication_factor, is_internal, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)`,
+  topicNames: `SELECT name FROM topics ORDER BY name`,
+  topicSetPartitionCount: `UPDATE topics SET partition_count = ? WHERE topic_id = ?`,
+
+  // partitions (watermarks)
+  partitionAdvance: `UPDATE partitions
+                     SET log_end_offset = ?, record_count = record_count + ?, size_bytes = size_bytes + ?,
+                         log_max_timestamp = ?
+                     WHERE topic_id = ? AND partition = ?`,
+  partitionInsert: `INSERT INTO partitions (topic_id, partition) VALUES (?, ?)`,
+  partitionState: `SELECT log_start_offset, log_end_offset, log_max_timestamp
+                   FROM partitions WHERE topic_id = ? AND partition = ?`,
+  partitionsOf: `SELECT partition, log_start_offset, log_end_offset, record_count, size_bytes
+                 FROM partitions WHERE topic_id = ? ORDER BY partition`,
+
+  // record batches
+  batchInsert: `INSERT INTO batches (topic_id, partition, base_offset, last_offset, max_timestamp,
+                                     log_max_timestamp, record_count, size_bytes, data)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // From the batch holding @offset onwards, in offset order.
+  batchesFrom: `SELECT base_offset, last_offset, data FROM batches
+                WHERE topic_id = @topicId AND partition = @partition AND last_offset >= @offset
+                  AND base_offset >= IFNULL((SELECT max(base_offset) FROM batches
+                                             WHERE topic_id = @topicId AND partition = @partition
+                                               AND base_offset <= @offset), 0)
+                ORDER BY base_offset`,
+  // Batches whose running max timestamp reaches @timestamp, in offset order (rowids grow with
+  // offsets within a partition, so the index on log_max_timestamp serves the ordering).
+  batchesAtTime: `SELECT base_offset, data FROM batches
+                  WHERE topic_id = @topicId AND partition = @partition AND log_max_timestamp >= @timestamp
+                    AND last_offset >= @logStartOffset
+                  ORDER BY log_max_timestamp, batch_id`,
+} as const
+
+export type StatementName = keyof typeof SQL

@@ -1,0 +1,33 @@
+// The engine's public surface: commands import from here and nowhere else in src/engine.
+import {type Broker, EmbeddedBroker} from './broker.js'
+
+export type {Acks, Broker, TopicMetadata} from './broker.js'
+export type {BrokerConfig} from './broker-config.js'
+export {SERVER_PROPERTIES} from './broker-config.js'
+export {TOPIC_CONFIGS} from './configs.js'
+export {isCompressionType, SUPPORTED_COMPRESSION, type CompressionType} from './compression.js'
+export {isKtError, KtError, type KtErrorCode} from './errors.js'
+export {parseJavaProperties} from './java-properties.js'
+export {
+  partitionForKey,
+  murmur2,
+  RoundRobinPartitioner,
+  StickyPartitioner,
+  type NullKeyPartitioner,
+} from './partitioner.js'
+export {
+  checkBatch,
+  forEachRecord,
+  NO_HEADERS,
+  RecordBatchBuilder,
+  type Header,
+  type Record,
+  type TimestampType,
+} from './record-batch.js'
+export {hasCollidingCharacters, INTERNAL_TOPICS} from './topics.js'
+export type * from './types.js'
+
+/** Opens (creating if needed) the store in dataDir and returns the embedded broker over it. */
+export async function openBroker(dataDir: string): Promise<Broker> {
+  return EmbeddedBroker.open(dataDir)
+}

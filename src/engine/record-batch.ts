@@ -1,0 +1,385 @@
+// Kafka RecordBatch v2 (magic 2): the on-disk and on-wire unit of a partition's log.
+// Layout (reference/kafka-protocol.md §B): a 61-byte big-endian header, then recordCount records,
+// compressed as one blob when the codec is not "none". The CRC-32C covers bytes 21..end, so
+// baseOffset and partitionLeaderEpoch can be rewritten by the appender without recomputing it.
+import {crc32c} from './crc32c.js'
+import {compress, decompress, type CompressionType, codecOf, compressionTypeOf} from './compression.js'
+import {KtError} from './errors.js'
+import {VarintReader, varintSize, writeVarint} from './varint.js'
+
+export const BATCH_HEADER_SIZE = 61
+export const MAGIC = 2
+const OFF_BATCH_LENGTH = 8
+const OFF_LEADER_EPOCH = 12
+const OFF_MAGIC = 16
+const OFF_CRC = 17
+const OFF_ATTRIBUTES = 21
+const OFF_LAST_OFFSET_DELTA = 23
+const OFF_BASE_TIMESTAMP = 27
+const OFF_MAX_TIMESTAMP = 35
+const OFF_PRODUCER_ID = 43
+const OFF_PRODUCER_EPOCH = 51
+const OFF_BASE_SEQUENCE = 53
+const OFF_RECORD_COUNT = 57
+
+const ATTR_COMPRESSION_MASK = 0x07
+const ATTR_LOG_APPEND_TIME = 0x08
+const ATTR_TRANSACTIONAL = 0x10
+const ATTR_CONTROL = 0x20
+
+export type TimestampType = 'CreateTime' | 'LogAppendTime'
+
+export interface Header {
+  /** Header keys are strings in Kafka; kept as raw bytes so that nothing is lost. */
+  key: Buffer
+  value: Buffer | null
+}
+
+export const NO_HEADERS: readonly Header[] = Object.freeze([])
+
+/** One decoded record. Key and value are views into the batch (or its decompressed records). */
+export interface Record {
+  offset: number
+  timestamp: number
+  timestampType: TimestampType
+  key: Buffer | null
+  value: Buffer | null
+  headers: readonly Header[]
+}
+
+export interface BatchHeader {
+  baseOffset: number
+  batchLength: number
+  partitionLeaderEpoch: number
+  magic: number
+  crc: number
+  attributes: number
+  lastOffsetDelta: number
+  baseTimestamp: number
+  maxTimestamp: number
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
+  recordCount: number
+}
+
+export function readInt64(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos) * 4_294_967_296 + buf.readUInt32BE(pos + 4)
+}
+
+export function writeInt64(buf: Buffer, pos: number, n: number): void {
+  const hi = Math.floor(n / 4_294_967_296)
+  buf.writeInt32BE(hi, pos)
+  buf.writeUInt32BE(n - hi * 4_294_967_296, pos + 4)
+}
+
+export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
+  return {
+    attributes: buf.readInt16BE(pos + OFF_ATTRIBUTES),
+    baseOffset: readInt64(buf, pos),
+    baseSequence: buf.readInt32BE(pos + OFF_BASE_SEQUENCE),
+    baseTimestamp: readInt64(buf, pos + OFF_BASE_TIMESTAMP),
+    batchLength: buf.readInt32BE(pos + OFF_BATCH_LENGTH),
+    crc: buf.readUInt32BE(pos + OFF_CRC),
+    lastOffsetDelta: buf.readInt32BE(pos + OFF_LAST_OFFSET_DELTA),
+    magic: buf.readInt8(pos + OFF_MAGIC),
+    maxTimestamp: readInt64(buf, pos + OFF_MAX_TIMESTAMP),
+    partitionLeaderEpoch: buf.readInt32BE(pos + OFF_LEADER_EPOCH),
+    producerEpoch: buf.readInt16BE(pos + OFF_PRODUCER_EPOCH),
+    producerId: readInt64(buf, pos + OFF_PRODUCER_ID),
+    recordCount: buf.readInt32BE(pos + OFF_RECORD_COUNT),
+  }
+}
+
+export function isControlBatch(attributes: number): boolean {
+  return (attributes & ATTR_CONTROL) !== 0
+}
+
+export function isTransactionalBatch(attributes: number): boolean {
+  return (attributes & ATTR_TRANSACTIONAL) !== 0
+}
+
+export function timestampTypeOf(attributes: number): TimestampType {
+  return attributes & ATTR_LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime'
+}
+
+/**
+ * Checks the structure and CRC of the batch that starts at `pos` and returns its header.
+ * Throws a plain Error naming what is wrong; callers wrap it with topic/partition/offset.
+ */
+export function checkBatch(buf: Buffer, pos = 0, end = buf.length): BatchHeader {
+  if (end - pos < BATCH_HEADER_SIZE) throw new Error(`batch is ${end - pos} bytes, shorter than its 61-byte header`)
+  const header = readBatchHeader(buf, pos)
+  if (header.magic !== MAGIC) throw new Error(`unsupported record batch magic ${header.magic}`)
+  const size = header.batchLength + 12
+  if (size < BATCH_HEADER_SIZE || pos + size > end)
+    throw new Error(`batch length ${header.batchLength} does not match the ${end - pos} bytes available`)
+  const actual = crc32c(buf, pos + OFF_ATTRIBUTES, pos + size)
+  if (actual !== header.crc) throw new Error(`CRC-32C mismatch (stored ${hex(header.crc)}, computed ${hex(actual)})`)
+  if (header.recordCount < 0 || header.lastOffsetDelta < 0) throw new Error('negative record count')
+  if (codecOf(header.attributes & ATTR_COMPRESSION_MASK) === undefined)
+    throw new Error(`unknown compression codec ${header.attributes & ATTR_COMPRESSION_MASK}`)
+  return header
+}
+
+function hex(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0')
+}
+
+/** The stored size of the batch starting at pos. */
+export function batchSize(buf: Buffer, pos = 0): number {
+  return buf.readInt32BE(pos + OFF_BATCH_LENGTH) + 12
+}
+
+/** Rewrites the broker-owned fields that lie outside the CRC: baseOffset and partitionLeaderEpoch. */
+export function assignBaseOffset(batch: Buffer, baseOffset: number, leaderEpoch = 0): void {
+  writeInt64(batch, 0, baseOffset)
+  batch.writeInt32BE(leaderEpoch, OFF_LEADER_EPOCH)
+}
+
+/** Marks a batch LogAppendTime with the given append time; recomputes the CRC. */
+export function setLogAppendTime(batch: Buffer, appendTime: number): void {
+  batch.writeInt16BE(batch.readInt16BE(OFF_ATTRIBUTES) | ATTR_LOG_APPEND_TIME, OFF_ATTRIBUTES)
+  writeInt64(batch, OFF_MAX_TIMESTAMP, appendTime)
+  batch.writeUInt32BE(crc32c(batch, OFF_ATTRIBUTES, batch.length), OFF_CRC)
+}
+
+/**
+ * Visits the records of a checked batch in offset order. The record object passed to `visit` is
+ * reused between calls: copy what must outlive the call. Control records are skipped (they still
+ * occupy their offsets).
+ */
+export function forEachRecord(batch: Buffer, header: BatchHeader, visit: (record: Record) => void): void {
+  if (isControlBatch(header.attributes)) return
+  const codec = codecOf(header.attributes & ATTR_COMPRESSION_MASK)!
+  let data: Buffer = batch
+  let pos = BATCH_HEADER_SIZE
+  let end = header.batchLength + 12
+  if (codec !== 'none') {
+    data = decompress(codec, batch.subarray(BATCH_HEADER_SIZE, end))
+    pos = 0
+    end = data.length
+  }
+
+  const logAppendTime = (header.attributes & ATTR_LOG_APPEND_TIME) !== 0
+  const record: Record = {
+    headers: NO_HEADERS,
+    key: null,
+    offset: 0,
+    timestamp: 0,
+    timestampType: logAppendTime ? 'LogAppendTime' : 'CreateTime',
+    value: null,
+  }
+  const r = new VarintReader(data, pos, end)
+  for (let i = 0; i < header.recordCount; i++) {
+    const length = r.readVarint()
+    const recordEnd = r.pos + length
+    if (length < 0 || recordEnd > end) throw new Error(`record ${i} overruns its batch`)
+    r.pos++ // attributes (unused)
+    const timestampDelta = r.readVarint()
+    const offsetDelta = r.readVarint()
+    const keyLength = r.readVarint()
+    if (keyLength >= 0) {
+      record.key = data.subarray(r.pos, r.pos + keyLength)
+      r.pos += keyLength
+    } else record.key = null
+    const valueLength = r.readVarint()
+    if (valueLength >= 0) {
+      record.value = data.subarray(r.pos, r.pos + valueLength)
+      r.pos += valueLength
+    } else record.value = null
+    const headerCount = r.readVarint()
+    if (headerCount > 0) {
+      const headers: Header[] = []
+      for (let h = 0; h < headerCount; h++) {
+        const hk = r.readVarint()
+        const key = data.subarray(r.pos, r.pos + hk)
+        r.pos += hk
+        const hv = r.readVarint()
+        let value: Buffer | null = null
+        if (hv >= 0) {
+          value = data.subarray(r.pos, r.pos + hv)
+          r.pos += hv
+        }
+
+        headers.push({key, value})
+      }
+
+      record.headers = headers
+    } else record.headers = NO_HEADERS
+    if (r.pos !== recordEnd) throw new Error(`record ${i} length does not match its fields`)
+    record.offset = header.baseOffset + offsetDelta
+    record.timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta
+    visit(record)
+  }
+}
+
+/** All records of a checked batch as independent objects (convenient, not for hot paths). */
+export function decodeRecords(batch: Buffer, header = checkBatch(batch)): Record[] {
+  const out: Record[] = []
+  forEachRecord(batch, header, (r) => out.push({...r}))
+  return out
+}
+
+/** Encoded size of one record's body (everything after its length prefix). */
+function recordBodySize(
+  timestampDelta: number,
+  offsetDelta: number,
+  keyLength: number,
+  valueLength: number,
+  headers: readonly Header[] | null,
+): number {
+  let size =
+    1 +
+    varintSize(timestampDelta) +
+    varintSize(offsetDelta) +
+    varintSize(keyLength) +
+    (keyLength > 0 ? keyLength : 0) +
+    varintSize(valueLength) +
+    (valueLength > 0 ? valueLength : 0)
+  const n = headers ? headers.length : 0
+  size += varintSize(n)
+  for (let i = 0; i < n; i++) {
+    const h = headers![i]
+    size += varintSize(h.key.length) + h.key.length
+    size += h.value === null ? 1 : varintSize(h.value.length) + h.value.length
+  }
+
+  return size
+}
+
+/** Upper bound of the bytes one record adds to a batch (exact up to the timestamp delta). */
+export function recordSizeUpperBound(
+  keyLength: number,
+  valueLength: number,
+  headers: readonly Header[] | null,
+): number {
+  return 5 + recordBodySize(2 ** 40, 2 ** 30, keyLength, valueLength, headers)
+}
+
+/**
+ * Builds one RecordBatch v2 for one partition: records are encoded straight into a growing
+ * buffer; `build()` fills in the header, compresses if asked, and computes the CRC.
+ * Keys and values are given as (buffer, start, end) ranges so the hot path makes no copies
+ * beyond the one into the batch. A null key or value is passed as buffer `null`.
+ */
+export class RecordBatchBuilder {
+  private buf: Buffer
+  private pos = BATCH_HEADER_SIZE
+  private baseTimestamp = -1
+  private maxTimestamp = -1
+  private count = 0
+
+  constructor(initialCapacity = 16_384) {
+    this.buf = Buffer.allocUnsafeSlow(Math.max(initialCapacity, 256))
+  }
+
+  get recordCount(): number {
+    return this.count
+  }
+
+  /** Bytes the batch would occupy uncompressed if built now. */
+  get sizeInBytes(): number {
+    return this.pos
+  }
+
+  append(
+    timestamp: number,
+    key: Uint8Array | null,
+    keyStart: number,
+    keyEnd: number,
+    value: Uint8Array | null,
+    valueStart: number,
+    valueEnd: number,
+    headers: readonly Header[] | null,
+  ): void {
+    if (this.count === 0) {
+      this.baseTimestamp = timestamp
+      this.maxTimestamp = timestamp
+    } else if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp
+    const timestampDelta = timestamp - this.baseTimestamp
+    const offsetDelta = this.count
+    const keyLength = key === null ? -1 : keyEnd - keyStart
+    const valueLength = value === null ? -1 : valueEnd - valueStart
+    const bodySize = recordBodySize(timestampDelta, offsetDelta, keyLength, valueLength, headers)
+    this.ensure(5 + bodySize)
+    const buf = this.buf
+    let p = writeVarint(buf, this.pos, bodySize)
+    buf[p++] = 0
+    p = writeVarint(buf, p, timestampDelta)
+    p = writeVarint(buf, p, offsetDelta)
+    p = writeVarint(buf, p, keyLength)
+    if (keyLength > 0) {
+      buf.set(key!.subarray(keyStart, keyEnd), p)
+      p += keyLength
+    }
+
+    p = writeVarint(buf, p, valueLength)
+    if (valueLength > 0) {
+      buf.set(value!.subarray(valueStart, valueEnd), p)
+      p += valueLength
+    }
+
+    if (headers === null || headers.length === 0) buf[p++] = 0
+    else {
+      p = writeVarint(buf, p, headers.length)
+      for (const h of headers) {
+        p = writeVarint(buf, p, h.key.length)
+        buf.set(h.key, p)
+        p += h.key.length
+        if (h.value === null) p = writeVarint(buf, p, -1)
+        else {
+          p = writeVarint(buf, p, h.value.length)
+          buf.set(h.value, p)
+          p += h.value.length
+        }
+      }
+    }
+
+    this.pos = p
+    this.count++
+  }
+
+  /** Finishes the batch. The builder must not be used afterwards. */
+  build(compression: CompressionType = 'none'): Buffer {
+    if (this.count === 0) throw new Error('cannot build an empty record batch')
+    let batch = this.buf.subarray(0, this.pos)
+    if (compression !== 'none') {
+      const compressed = compress(compression, batch.subarray(BATCH_HEADER_SIZE))
+      const out = Buffer.allocUnsafeSlow(BATCH_HEADER_SIZE + compressed.length)
+      batch.copy(out, 0, 0, BATCH_HEADER_SIZE)
+      compressed.copy(out, BATCH_HEADER_SIZE)
+      batch = out
+    }
+
+    writeInt64(batch, 0, 0)
+    batch.writeInt32BE(batch.length - 12, OFF_BATCH_LENGTH)
+    batch.writeInt32BE(-1, OFF_LEADER_EPOCH)
+    batch.writeInt8(MAGIC, OFF_MAGIC)
+    batch.writeInt16BE(compressionTypeOf(compression), OFF_ATTRIBUTES)
+    batch.writeInt32BE(this.count - 1, OFF_LAST_OFFSET_DELTA)
+    writeInt64(batch, OFF_BASE_TIMESTAMP, this.baseTimestamp)
+    writeInt64(batch, OFF_MAX_TIMESTAMP, this.maxTimestamp)
+    writeInt64(batch, OFF_PRODUCER_ID, -1)
+    batch.writeInt16BE(-1, OFF_PRODUCER_EPOCH)
+    batch.writeInt32BE(-1, OFF_BASE_SEQUENCE)
+    batch.writeInt32BE(this.count, OFF_RECORD_COUNT)
+    batch.writeUInt32BE(crc32c(batch, OFF_ATTRIBUTES, batch.length), OFF_CRC)
+    return batch
+  }
+
+  private ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + extra))
+    this.buf.copy(grown, 0, 0, this.pos)
+    this.buf = grown
+  }
+}
+
+/** Wraps a decode failure of a stored batch as a CORRUPT_MESSAGE error naming where it is. */
+export function corruptBatchError(topic: string, partition: number, offset: number, reason: string): KtError {
+  return new KtError(
+    'CORRUPT_MESSAGE',
+    `Corrupt record batch in topic '${topic}' partition ${partition} at offset ${offset}: ${reason}`,
+  )
+}

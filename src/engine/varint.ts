@@ -1,0 +1,67 @@
+// Zig-zag variable-length integers as used inside Kafka records (protobuf style).
+// Values are JS numbers: int32 for varint, and safe integers (|n| < 2^53) for varlong.
+
+/** Bytes needed for the zig-zag varint/varlong encoding of n. */
+export function varintSize(n: number): number {
+  let z = n >= 0 ? n * 2 : -n * 2 - 1
+  let size = 1
+  while (z >= 128) {
+    z = Math.floor(z / 128)
+    size++
+  }
+
+  return size
+}
+
+/** Writes the zig-zag encoding of n at pos and returns the position after it. */
+export function writeVarint(buf: Uint8Array, pos: number, n: number): number {
+  if (n >= -0x4000_0000 && n < 0x4000_0000) {
+    let z = ((n << 1) ^ (n >> 31)) >>> 0
+    while (z >= 0x80) {
+      buf[pos++] = (z & 0x7f) | 0x80
+      z >>>= 7
+    }
+
+    buf[pos++] = z
+    return pos
+  }
+
+  let z = n >= 0 ? n * 2 : -n * 2 - 1
+  while (z >= 0x80) {
+    buf[pos++] = (z % 128) | 0x80
+    z = Math.floor(z / 128)
+  }
+
+  buf[pos++] = z
+  return pos
+}
+
+/** A reader over a byte range; `pos` advances as values are read. */
+export class VarintReader {
+  constructor(
+    public buf: Uint8Array,
+    public pos: number,
+    public end: number,
+  ) {}
+
+  /** Reads one zig-zag varint/varlong (up to 2^53 in magnitude). Throws on truncation or overflow. */
+  readVarint(): number {
+    const {buf, end} = this
+    let pos = this.pos
+    let result = 0
+    let shift = 0
+    for (;;) {
+      if (pos >= end) throw new RangeError('truncated varint')
+      const b = buf[pos++]
+      if (shift < 28) result |= (b & 0x7f) << shift
+      else result += (b & 0x7f) * 2 ** shift
+      if ((b & 0x80) === 0) break
+      shift += 7
+      if (shift > 63) throw new RangeError('varint too long')
+    }
+
+    this.pos = pos
+    if (shift < 28) return (result >>> 1) ^ -(result & 1)
+    return result % 2 === 0 ? result / 2 : -(result + 1) / 2
+  }
+}
