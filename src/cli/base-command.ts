@@ -1,0 +1,94 @@
+// The base of every kt command: the shared --data-dir flag, Kafka-style single-dash options,
+// opening and closing the broker, and turning errors into one stderr line and an exit code.
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+import {type Broker, isKtError, openBroker} from '../engine/index.js'
+import {normalizeKafkaArgv} from './argv.js'
+import {EXIT, UsageError} from './errors.js'
+
+export abstract class KtCommand extends Command {
+  static override baseFlags = {
+    'data-dir': Flags.string({
+      env: 'KT_DATA_DIR',
+      helpGroup: 'GLOBAL',
+      helpValue: '<dir>',
+      summary: 'Directory of the kt store (kt.db, server.properties). Default: ~/.kt',
+    }),
+  }
+
+  /** Prefix of runtime error lines; kafka-topics uses its own. */
+  protected errorPrefix = 'Error: '
+  private brokerInstance: Broker | undefined
+
+  override async init(): Promise<void> {
+    await super.init()
+    const flags = {...this.ctor.baseFlags, ...this.ctor.flags} as Record<string, {type: string}>
+    const names = new Set(Object.keys(flags))
+    const withValue = new Set(Object.keys(flags).filter((n) => flags[n].type === 'option'))
+    this.argv = normalizeKafkaArgv(this.argv, {names, withValue})
+  }
+
+  /** Opens the store once per run; broker warnings go to stderr. */
+  protected async broker(dataDir: string | undefined): Promise<Broker> {
+    if (!this.brokerInstance) {
+      this.brokerInstance = await openBroker(dataDir ?? join(homedir(), '.kt'))
+      for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
+    }
+
+    return this.brokerInstance
+  }
+
+  override async catch(error: Interfaces.CommandError): Promise<unknown> {
+    await this.closeBroker()
+    if (error instanceof Errors.ExitError) throw error
+    let code: number = EXIT.error
+    if (error instanceof UsageError) {
+      code = EXIT.usage
+      process.stderr.write(`${error.message}\n`)
+    } else if (isKtError(error)) {
+      process.stderr.write(`${this.errorPrefix}${error.message}\n`)
+    } else if (isParseError(error)) {
+      code = EXIT.usage
+      process.stderr.write(`${parseErrorMessage(error)}\n`)
+    } else {
+      process.stderr.write(`kt: internal error: ${error.message}\n`)
+      if (process.env.DEBUG?.split(',').some((d) => d === 'kt' || d === '*')) process.stderr.write(`${error.stack}\n`)
+      else process.stderr.write('(run with DEBUG=kt to see the stack trace)\n')
+    }
+
+    return this.exit(code)
+  }
+
+  override async finally(error: Error | undefined): Promise<unknown> {
+    await this.closeBroker()
+    return super.finally(error)
+  }
+
+  protected async closeBroker(): Promise<void> {
+    const broker = this.brokerInstance
+    this.brokerInstance = undefined
+    await broker?.close()
+  }
+}
+
+function isParseError(error: Error): boolean {
+  return error instanceof Errors.CLIError && /Parse|Flag|Args|Arg/.test(error.constructor.name + error.message)
+}
+
+/** oclif's parser messages, reworded the way Kafka's tools say them. */
+function parseErrorMessage(error: Error): string {
+  const first = error.message.split('\n')[0]
+  const nonexistent = /^Nonexistent flags?: (.+)$/.exec(first)
+  if (nonexistent)
+    return nonexistent[1]
+      .split(', ')
+      .map((f) => `${f.replace(/^-+/, '')} is not a recognized option`)
+      .join('; ')
+  const unexpected = /^Unexpected arguments?: (.+)$/.exec(first)
+  if (unexpected) return `Found non-option argument(s): ${unexpected[1]} (kt takes options only)`
+  const expects = /^Flag --(\S+) expects a value/.exec(first)
+  if (expects) return `Option ${expects[1]} requires an argument`
+  return first
+}

@@ -1,0 +1,64 @@
+// Spawns the built CLI (bin/run.js) the way a user runs it: its own temporary data dir, stdin
+// fed from a string or buffer, stdout/stderr captured, exit status returned.
+import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export interface KtResult {
+  status: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  stdoutBytes: Buffer
+}
+
+export interface KtOptions {
+  input?: string | Buffer
+  env?: Record<string, string>
+  timeoutMs?: number
+}
+
+/** A temporary data dir, removed by cleanup(). */
+export function tempDataDir(): {dir: string; cleanup: () => void} {
+  const dir = mkdtempSync(join(tmpdir(), 'kt-test-'))
+  return {cleanup: () => rmSync(dir, {force: true, recursive: true}), dir}
+}
+
+export function spawnKt(dataDir: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    env: {...process.env, KT_DATA_DIR: dataDir, NO_COLOR: '1', ...env},
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+}
+
+/** Collects a spawned process's output and exit. */
+export function collect(child: ChildProcess, timeoutMs = 20_000): Promise<KtResult> {
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout!.on('data', (d: Buffer) => out.push(d))
+    child.stderr!.on('data', (d: Buffer) => err.push(d))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`kt did not exit within ${timeoutMs} ms; stderr: ${Buffer.concat(err).toString()}`))
+    }, timeoutMs)
+    child.on('error', reject)
+    child.on('close', (status, signal) => {
+      clearTimeout(timer)
+      const stdoutBytes = Buffer.concat(out)
+      resolve({signal, status, stderr: Buffer.concat(err).toString(), stdout: stdoutBytes.toString(), stdoutBytes})
+    })
+  })
+}
+
+export async function kt(dataDir: string, args: string[], options: KtOptions = {}): Promise<KtResult> {
+  const child = spawnKt(dataDir, args, options.env)
+  child.stdin!.on('error', () => {})
+  if (options.input !== undefined) child.stdin!.end(options.input)
+  else child.stdin!.end()
+  return collect(child, options.timeoutMs)
+}
