@@ -109,7 +109,7 @@ export function brokerConfigFrom(props: ReadonlyMap<string, string>, source = SE
     }
   }
 
-  const ignored = [...props.keys()].filter((k) => !(k in BROKER_SETTINGS) && !SYNONYMS.has(k)).sort()
+  const ignored = [...props.keys()].filter((k) => !Object.hasOwn(BROKER_SETTINGS, k) && !SYNONYMS.has(k)).sort()
   return {
     autoCreateTopics: read('auto.create.topics.enable') as boolean,
     defaultReplicationFactor: read('default.replication.factor') as number,

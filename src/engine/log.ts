@@ -14,6 +14,7 @@ import {
   forEachRecord,
   isControlBatch,
   setLogAppendTime,
+  setMaxTimestamp,
 } from './record-batch.js'
 import {requireTopic, topicConfigs, type TopicRow} from './topics.js'
 import type {FetchResult, OffsetSpec, ProduceBatch, ProduceResult} from './types.js'
@@ -106,6 +107,26 @@ export function appendTx(db: Db, batches: readonly ProduceBatch[], config: Broke
       )
 
     const baseOffset = entry.state.log_end_offset
+    // Like Kafka, trust no header: walk the records (checking their structure) and take the
+    // largest timestamp from them, which the time index relies on.
+    let recordMax = -1
+    try {
+      forEachRecord(batch, header, (r) => {
+        if (r.timestamp > recordMax) recordMax = r.timestamp
+      })
+    } catch (error) {
+      throw new KtError(
+        'CORRUPT_MESSAGE',
+        `Invalid record batch for topic '${topic}' partition ${partition}: ${(error as Error).message}`,
+      )
+    }
+
+    if (recordMax !== header.maxTimestamp && !ctx.logAppendTime) {
+      // As Kafka's log validator does: the stored header says what the records say.
+      setMaxTimestamp(batch, recordMax)
+      header.maxTimestamp = recordMax
+    }
+
     let maxTimestamp = header.maxTimestamp
     let logAppendTime = -1
     if (ctx.logAppendTime) {

@@ -137,6 +137,12 @@ export function assignBaseOffset(batch: Buffer, baseOffset: number, leaderEpoch 
   batch.writeInt32BE(leaderEpoch, OFF_LEADER_EPOCH)
 }
 
+/** Rewrites a CreateTime batch's maxTimestamp; recomputes the CRC. */
+export function setMaxTimestamp(batch: Buffer, maxTimestamp: number): void {
+  writeInt64(batch, OFF_MAX_TIMESTAMP, maxTimestamp)
+  batch.writeUInt32BE(crc32c(batch, OFF_ATTRIBUTES, batch.length), OFF_CRC)
+}
+
 /** Marks a batch LogAppendTime with the given append time; recomputes the CRC. */
 export function setLogAppendTime(batch: Buffer, appendTime: number): void {
   batch.writeInt16BE(batch.readInt16BE(OFF_ATTRIBUTES) | ATTR_LOG_APPEND_TIME, OFF_ATTRIBUTES)
@@ -145,11 +151,77 @@ export function setLogAppendTime(batch: Buffer, appendTime: number): void {
 }
 
 /**
- * Visits the records of a checked batch in offset order. The record object passed to `visit` is
- * reused between calls: copy what must outlive the call. Control records are skipped (they still
- * occupy their offsets).
+ * One record of a batch being visited. Keys, values and headers are materialised only when asked
+ * for; hot paths read the byte ranges (data, keyStart/keyLength, valueStart/valueLength) directly.
+ * A length of -1 means null.
  */
-export function forEachRecord(batch: Buffer, header: BatchHeader, visit: (record: Record) => void): void {
+export class RecordView implements Record {
+  data: Buffer = EMPTY
+  offset = 0
+  timestamp = 0
+  timestampType: TimestampType = 'CreateTime'
+  keyStart = 0
+  keyLength = -1
+  valueStart = 0
+  valueLength = -1
+  headersStart = 0
+  headerCount = 0
+
+  get key(): Buffer | null {
+    return this.keyLength < 0 ? null : this.data.subarray(this.keyStart, this.keyStart + this.keyLength)
+  }
+
+  get value(): Buffer | null {
+    return this.valueLength < 0 ? null : this.data.subarray(this.valueStart, this.valueStart + this.valueLength)
+  }
+
+  get headers(): readonly Header[] {
+    if (this.headerCount === 0) return NO_HEADERS
+    const r = new VarintReader(this.data, this.headersStart, this.data.length)
+    const headers: Header[] = []
+    for (let h = 0; h < this.headerCount; h++) {
+      const keyLength = r.readVarint()
+      const key = this.data.subarray(r.pos, r.pos + keyLength)
+      r.pos += keyLength
+      const valueLength = r.readVarint()
+      let value: Buffer | null = null
+      if (valueLength >= 0) {
+        value = this.data.subarray(r.pos, r.pos + valueLength)
+        r.pos += valueLength
+      }
+
+      headers.push({key, value})
+    }
+
+    return headers
+  }
+
+  /** An independent copy of the record. */
+  toRecord(): Record {
+    return {
+      headers: this.headers,
+      key: this.key,
+      offset: this.offset,
+      timestamp: this.timestamp,
+      timestampType: this.timestampType,
+      value: this.value,
+    }
+  }
+}
+
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * Visits the records of a checked batch in offset order. The view passed to `visit` is reused
+ * between calls: copy what must outlive the call. Control records are skipped (they still occupy
+ * their offsets). `visit` may return false to stop early.
+ */
+export function forEachRecord(
+  batch: Buffer,
+  header: BatchHeader,
+  visit: (record: RecordView) => boolean | void,
+  view: RecordView = new RecordView(),
+): void {
   if (isControlBatch(header.attributes)) return
   const codec = codecOf(header.attributes & ATTR_COMPRESSION_MASK)!
   let data: Buffer = batch
@@ -162,14 +234,8 @@ export function forEachRecord(batch: Buffer, header: BatchHeader, visit: (record
   }
 
   const logAppendTime = (header.attributes & ATTR_LOG_APPEND_TIME) !== 0
-  const record: Record = {
-    headers: NO_HEADERS,
-    key: null,
-    offset: 0,
-    timestamp: 0,
-    timestampType: logAppendTime ? 'LogAppendTime' : 'CreateTime',
-    value: null,
-  }
+  view.data = data
+  view.timestampType = logAppendTime ? 'LogAppendTime' : 'CreateTime'
   const r = new VarintReader(data, pos, end)
   for (let i = 0; i < header.recordCount; i++) {
     const length = r.readVarint()
@@ -179,45 +245,31 @@ export function forEachRecord(batch: Buffer, header: BatchHeader, visit: (record
     const timestampDelta = r.readVarint()
     const offsetDelta = r.readVarint()
     const keyLength = r.readVarint()
-    if (keyLength >= 0) {
-      record.key = data.subarray(r.pos, r.pos + keyLength)
-      r.pos += keyLength
-    } else record.key = null
+    view.keyStart = r.pos
+    view.keyLength = keyLength
+    if (keyLength > 0) r.pos += keyLength
     const valueLength = r.readVarint()
-    if (valueLength >= 0) {
-      record.value = data.subarray(r.pos, r.pos + valueLength)
-      r.pos += valueLength
-    } else record.value = null
+    view.valueStart = r.pos
+    view.valueLength = valueLength
+    if (valueLength > 0) r.pos += valueLength
     const headerCount = r.readVarint()
-    if (headerCount > 0) {
-      const headers: Header[] = []
-      for (let h = 0; h < headerCount; h++) {
-        const hk = r.readVarint()
-        const key = data.subarray(r.pos, r.pos + hk)
-        r.pos += hk
-        const hv = r.readVarint()
-        let value: Buffer | null = null
-        if (hv >= 0) {
-          value = data.subarray(r.pos, r.pos + hv)
-          r.pos += hv
-        }
-
-        headers.push({key, value})
-      }
-
-      record.headers = headers
-    } else record.headers = NO_HEADERS
-    if (r.pos !== recordEnd) throw new Error(`record ${i} length does not match its fields`)
-    record.offset = header.baseOffset + offsetDelta
-    record.timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta
-    visit(record)
+    view.headerCount = headerCount
+    view.headersStart = r.pos
+    if (headerCount > 0) r.pos = recordEnd
+    if (r.pos !== recordEnd || keyLength < -1 || valueLength < -1 || headerCount < 0)
+      throw new Error(`record ${i} length does not match its fields`)
+    view.offset = header.baseOffset + offsetDelta
+    view.timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta
+    if (visit(view) === false) return
   }
 }
 
 /** All records of a checked batch as independent objects (convenient, not for hot paths). */
 export function decodeRecords(batch: Buffer, header = checkBatch(batch)): Record[] {
   const out: Record[] = []
-  forEachRecord(batch, header, (r) => out.push({...r}))
+  forEachRecord(batch, header, (r) => {
+    out.push(r.toRecord())
+  })
   return out
 }
 
@@ -285,10 +337,10 @@ export class RecordBatchBuilder {
 
   append(
     timestamp: number,
-    key: Uint8Array | null,
+    key: Buffer | null,
     keyStart: number,
     keyEnd: number,
-    value: Uint8Array | null,
+    value: Buffer | null,
     valueStart: number,
     valueEnd: number,
     headers: readonly Header[] | null,
@@ -310,13 +362,13 @@ export class RecordBatchBuilder {
     p = writeVarint(buf, p, offsetDelta)
     p = writeVarint(buf, p, keyLength)
     if (keyLength > 0) {
-      buf.set(key!.subarray(keyStart, keyEnd), p)
+      key!.copy(buf, p, keyStart, keyEnd)
       p += keyLength
     }
 
     p = writeVarint(buf, p, valueLength)
     if (valueLength > 0) {
-      buf.set(value!.subarray(valueStart, valueEnd), p)
+      value!.copy(buf, p, valueStart, valueEnd)
       p += valueLength
     }
 

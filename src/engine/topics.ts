@@ -70,8 +70,7 @@ export function validateCreate(
   req: CreateTopicRequest,
   config: BrokerConfig,
 ): {partitions: number; replicationFactor: number} {
-  validateTopicName(req.name)
-  if (req.replicaAssignment) validateReplicaAssignment(req.replicaAssignment, config)
+  // Kafka's order: the tool's own checks, then --config parsing, then the broker's name rules.
   const partitions = req.replicaAssignment?.length ?? req.partitions ?? config.numPartitions
   const replicationFactor =
     req.replicaAssignment?.[0]?.length ?? req.replicationFactor ?? config.defaultReplicationFactor
@@ -79,6 +78,8 @@ export function validateCreate(
     throw new KtError('INVALID_REPLICATION_FACTOR', 'The replication factor must be between 1 and 32767 inclusive')
   if (partitions < 1) throw new KtError('INVALID_PARTITIONS', 'The partitions must be greater than 0')
   for (const [name, value] of req.configs ?? []) validateTopicConfig(name, value)
+  validateTopicName(req.name)
+  if (req.replicaAssignment) validateReplicaAssignment(req.replicaAssignment, config)
   if (replicationFactor > 1)
     throw new KtError(
       'INVALID_REPLICATION_FACTOR',

@@ -3,6 +3,7 @@
 
 /** Bytes needed for the zig-zag varint/varlong encoding of n. */
 export function varintSize(n: number): number {
+  if (n <= -(2 ** 52) || n >= 2 ** 52) return writeBigVarint(new Uint8Array(10), 0, BigInt(n))
   let z = n >= 0 ? n * 2 : -n * 2 - 1
   let size = 1
   while (z >= 128) {
@@ -26,6 +27,7 @@ export function writeVarint(buf: Uint8Array, pos: number, n: number): number {
     return pos
   }
 
+  if (n <= -(2 ** 52) || n >= 2 ** 52) return writeBigVarint(buf, pos, BigInt(n))
   let z = n >= 0 ? n * 2 : -n * 2 - 1
   while (z >= 0x80) {
     buf[pos++] = (z % 128) | 0x80
@@ -33,6 +35,18 @@ export function writeVarint(buf: Uint8Array, pos: number, n: number): number {
   }
 
   buf[pos++] = z
+  return pos
+}
+
+/** The zig-zag value of a large n exceeds 2^53: encode it exactly with BigInt. */
+function writeBigVarint(buf: Uint8Array, pos: number, n: bigint): number {
+  let z = n >= 0n ? n * 2n : -n * 2n - 1n
+  while (z >= 0x80n) {
+    buf[pos++] = Number(z & 0x7fn) | 0x80
+    z >>= 7n
+  }
+
+  buf[pos++] = Number(z)
   return pos
 }
 
@@ -60,8 +74,27 @@ export class VarintReader {
       if (shift > 63) throw new RangeError('varint too long')
     }
 
+    if (shift < 28) {
+      this.pos = pos
+      return (result >>> 1) ^ -(result & 1)
+    }
+
+    if (result >= 2 ** 53) return this.readBigVarint()
     this.pos = pos
-    if (shift < 28) return (result >>> 1) ^ -(result & 1)
     return result % 2 === 0 ? result / 2 : -(result + 1) / 2
+  }
+
+  /** Exact decode for zig-zag values beyond 2^53 (the result is rounded to the nearest number). */
+  private readBigVarint(): number {
+    let z = 0n
+    let shift = 0n
+    for (;;) {
+      const b = this.buf[this.pos++]
+      z |= BigInt(b & 0x7f) << shift
+      if ((b & 0x80) === 0) break
+      shift += 7n
+    }
+
+    return Number(z & 1n ? -((z + 1n) >> 1n) : z >> 1n)
   }
 }
