@@ -2,7 +2,7 @@
 // (a Kafka client behind --bootstrap-server) can stand in later without commands changing; the
 // embedded implementation below runs each call as one synchronous SQLite transaction.
 import {type BrokerConfig, loadBrokerConfig, SERVER_PROPERTIES} from './broker-config.js'
-import {type Durability, Db} from './db/connection.js'
+import {Db} from './db/connection.js'
 import {fetchTx, listOffsetTx, appendTx, type FetchOptions} from './log.js'
 import {
   createPartitionsTx,
@@ -24,6 +24,18 @@ import type {
   TopicDescription,
 } from './types.js'
 import {ChangeWatcher} from './change-watcher.js'
+import {
+  commitOffsetsTx,
+  committedOffsetsOf,
+  type CommittedOffset,
+  heartbeatTx,
+  joinGroupTx,
+  type JoinGroupRequest,
+  leaveGroupTx,
+  type MemberAssignment,
+  type ProcessAlive,
+  resubscribeTx,
+} from './groups.js'
 
 /** Kafka's producer acks: 0 (fire and forget), 1 (leader wrote it), -1/all (fully durable). */
 export type Acks = -1 | 0 | 1
@@ -32,6 +44,13 @@ export interface TopicMetadata {
   name: string
   partitionCount: number
   maxMessageBytes: number
+}
+
+export interface BrokerOptions {
+  /** This machine's client host name, as members record it. */
+  host?: string
+  /** Lets the coordinator expire members whose process on this host has exited. */
+  isProcessAlive?: ProcessAlive
 }
 
 export interface Broker {
@@ -55,6 +74,16 @@ export interface Broker {
   fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult>
   listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number | null>
 
+  /** Joins a consumer group as a new member; the group rebalances. */
+  joinGroup(req: JoinGroupRequest): Promise<MemberAssignment>
+  /** Keeps a member alive; returns its assignment in the current generation. */
+  heartbeat(groupId: string, memberId: string): Promise<MemberAssignment>
+  /** Changes a member's subscribed topics; the group rebalances. */
+  resubscribe(groupId: string, memberId: string, topics: readonly string[]): Promise<MemberAssignment>
+  leaveGroup(groupId: string, memberId: string): Promise<void>
+  commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void>
+  committedOffsets(groupId: string): Promise<CommittedOffset[]>
+
   /**
    * Resolves when another process may have changed the store, when timeoutMs passes, or when
    * signal aborts — whichever is first. Cheap to call in a loop.
@@ -66,21 +95,21 @@ export interface Broker {
 
 export class EmbeddedBroker implements Broker {
   readonly warnings: string[] = []
-  private durability: Durability = 'FULL'
   private watcher: ChangeWatcher | undefined
 
   constructor(
     private readonly db: Db,
     readonly config: BrokerConfig,
     private readonly dataDir: string,
+    private readonly options: BrokerOptions = {},
   ) {
     if (config.ignored.length > 0)
       this.warnings.push(`${SERVER_PROPERTIES}: ignoring settings kt does not use: ${config.ignored.join(', ')}`)
   }
 
-  static open(dataDir: string): EmbeddedBroker {
+  static open(dataDir: string, options: BrokerOptions = {}): EmbeddedBroker {
     const config = loadBrokerConfig(dataDir)
-    return new EmbeddedBroker(Db.open(dataDir), config, dataDir)
+    return new EmbeddedBroker(Db.open(dataDir), config, dataDir, options)
   }
 
   async createTopic(req: CreateTopicRequest): Promise<TopicDescription> {
@@ -123,13 +152,12 @@ export class EmbeddedBroker implements Broker {
   }
 
   async produce(batches: readonly ProduceBatch[], acks: Acks): Promise<ProduceResult[]> {
-    const level: Durability = acks === 0 ? 'OFF' : acks === 1 ? 'NORMAL' : 'FULL'
-    if (level !== this.durability) {
-      this.db.setDurability(level)
-      this.durability = level
-    }
-
-    return this.db.immediate(() => appendTx(this.db, batches, this.config, Date.now()))
+    this.db.setDurability(acks === 0 ? 'OFF' : acks === 1 ? 'NORMAL' : 'FULL')
+    const results = this.db.immediate(() => appendTx(this.db, batches, this.config, Date.now()))
+    let bytes = 0
+    for (const b of batches) bytes += b.batch.length
+    this.db.wrote(bytes)
+    return results
   }
 
   async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
@@ -140,6 +168,35 @@ export class EmbeddedBroker implements Broker {
     return this.db.snapshot(() => listOffsetTx(this.db, topic, partition, spec))
   }
 
+  async joinGroup(req: JoinGroupRequest): Promise<MemberAssignment> {
+    return this.db.immediate(() =>
+      joinGroupTx(this.db, req, Date.now(), this.options.host ?? '', this.options.isProcessAlive),
+    )
+  }
+
+  async heartbeat(groupId: string, memberId: string): Promise<MemberAssignment> {
+    return this.db.immediate(() =>
+      heartbeatTx(this.db, groupId, memberId, Date.now(), this.options.host ?? '', this.options.isProcessAlive),
+    )
+  }
+
+  async resubscribe(groupId: string, memberId: string, topics: readonly string[]): Promise<MemberAssignment> {
+    return this.db.immediate(() => resubscribeTx(this.db, groupId, memberId, topics, Date.now()))
+  }
+
+  async leaveGroup(groupId: string, memberId: string): Promise<void> {
+    this.db.immediate(() => leaveGroupTx(this.db, groupId, memberId, Date.now()))
+  }
+
+  async commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {
+    if (offsets.length === 0) return
+    this.db.immediate(() => commitOffsetsTx(this.db, groupId, offsets, Date.now()))
+  }
+
+  async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
+    return committedOffsetsOf(this.db, groupId)
+  }
+
   async waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     this.watcher ??= new ChangeWatcher(this.dataDir, () => this.db.dataVersion())
     await this.watcher.wait(timeoutMs, signal)
@@ -147,6 +204,6 @@ export class EmbeddedBroker implements Broker {
 
   async close(): Promise<void> {
     this.watcher?.close()
-    this.db.close()
+    await this.db.close()
   }
 }

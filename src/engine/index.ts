@@ -1,7 +1,9 @@
 // The engine's public surface: commands import from here and nowhere else in src/engine.
-import {type Broker, EmbeddedBroker} from './broker.js'
+import {type Broker, type BrokerOptions, EmbeddedBroker} from './broker.js'
 
-export type {Acks, Broker, TopicMetadata} from './broker.js'
+export type {Acks, Broker, BrokerOptions, TopicMetadata} from './broker.js'
+export type {AssignorName} from './assignors.js'
+export type {CommittedOffset, JoinGroupRequest, MemberAssignment} from './groups.js'
 export type {BrokerConfig} from './broker-config.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 export {TOPIC_CONFIGS} from './configs.js'
@@ -28,6 +30,6 @@ export {hasCollidingCharacters, INTERNAL_TOPICS} from './topics.js'
 export type * from './types.js'
 
 /** Opens (creating if needed) the store in dataDir and returns the embedded broker over it. */
-export async function openBroker(dataDir: string): Promise<Broker> {
-  return EmbeddedBroker.open(dataDir)
+export async function openBroker(dataDir: string, options: BrokerOptions = {}): Promise<Broker> {
+  return EmbeddedBroker.open(dataDir, options)
 }

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import {closeSync, mkdirSync, openSync} from 'node:fs'
 import {join} from 'node:path'
+import {Worker} from 'node:worker_threads'
 
 import {KtError} from '../errors.js'
 import {MIGRATIONS} from './schema.js'
@@ -19,8 +20,14 @@ export type Durability = 'FULL' | 'NORMAL' | 'OFF'
 
 export const DB_FILE = 'kt.db'
 
+/** A writer that has written this much starts checkpointing on a second thread. */
+const BACKGROUND_CHECKPOINT_AFTER_BYTES = 16 * 1024 * 1024
+
 export class Db {
   private readonly cache = new Map<StatementName, Database.Statement>()
+  private durability: Durability = 'FULL'
+  private written = 0
+  private checkpointer: {worker: Worker; busy: boolean; again: boolean; exited: Promise<void>} | undefined
 
   private constructor(readonly connection: Database.Database) {}
 
@@ -70,7 +77,29 @@ export class Db {
   }
 
   setDurability(level: Durability): void {
+    if (level === this.durability) return
     this.connection.pragma(`synchronous = ${level}`)
+    this.durability = level
+  }
+
+  /**
+   * Tells the connection that a write transaction of about `bytes` committed. Past a threshold
+   * the WAL is checkpointed by a second thread, so that a long stream of writes does not stop for
+   * the checkpoint's copy and fsyncs (SQLite would otherwise run them inside a commit).
+   */
+  wrote(bytes: number): void {
+    this.written += bytes
+    if (!this.checkpointer) {
+      if (this.written < BACKGROUND_CHECKPOINT_AFTER_BYTES || this.connection.memory) return
+      this.startCheckpointer()
+    }
+
+    const c = this.checkpointer!
+    if (c.busy) c.again = true
+    else {
+      c.busy = true
+      c.worker.postMessage('checkpoint')
+    }
   }
 
   /** Changes whenever another connection commits (PRAGMA data_version). */
@@ -78,8 +107,33 @@ export class Db {
     return this.connection.pragma('data_version', {simple: true}) as number
   }
 
-  close(): void {
+  /** Closes the connection; waits for the checkpoint thread, which checkpoints what remains. */
+  async close(): Promise<void> {
     if (this.connection.open) this.connection.close()
+    const c = this.checkpointer
+    this.checkpointer = undefined
+    if (c) {
+      c.worker.postMessage('close')
+      await c.exited
+    }
+  }
+
+  private startCheckpointer(): void {
+    const worker = new Worker(new URL('checkpoint-worker.js', import.meta.url), {
+      workerData: {file: this.connection.name, synchronous: this.durability},
+    })
+    const exited = new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve())
+      worker.once('error', () => resolve())
+    })
+    const c = {again: false, busy: false, exited, worker}
+    worker.on('message', () => {
+      c.busy = c.again
+      c.again = false
+      if (c.busy) worker.postMessage('checkpoint')
+    })
+    this.connection.pragma('wal_autocheckpoint = 0')
+    this.checkpointer = c
   }
 
   private configure(): void {

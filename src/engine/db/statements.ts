@@ -44,6 +44,37 @@ export const SQL = {
                   WHERE topic_id = @topicId AND partition = @partition AND log_max_timestamp >= @timestamp
                     AND last_offset >= @logStartOffset
                   ORDER BY log_max_timestamp, batch_id`,
+
+  // consumer groups
+  groupById: `SELECT group_id, assignor, generation FROM groups WHERE group_id = ?`,
+  groupDeleteIfUnused: `DELETE FROM groups WHERE group_id = @groupId
+                          AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = @groupId)
+                          AND NOT EXISTS (SELECT 1 FROM group_offsets WHERE group_id = @groupId)`,
+  groupInsertIfMissing: `INSERT INTO groups (group_id, assignor, created_at, updated_at) VALUES (?, ?, ?, ?)
+                         ON CONFLICT (group_id) DO NOTHING`,
+  groupSetGeneration: `UPDATE groups SET generation = ?, assignor = ?, updated_at = ? WHERE group_id = ?`,
+  memberById: `SELECT member_id, client_host, process_id, subscription, assignment, generation,
+                      session_timeout_ms, last_heartbeat
+               FROM group_members WHERE group_id = ? AND member_id = ?`,
+  memberCount: `SELECT count(*) FROM group_members WHERE group_id = ?`,
+  memberDelete: `DELETE FROM group_members WHERE group_id = ? AND member_id = ?`,
+  memberHeartbeat: `UPDATE group_members SET last_heartbeat = ? WHERE group_id = ? AND member_id = ?`,
+  memberInsert: `INSERT INTO group_members (group_id, member_id, client_id, client_host, process_id, subscription,
+                                            session_timeout_ms, last_heartbeat, joined_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  memberSetAssignment: `UPDATE group_members SET assignment = ?, generation = ? WHERE group_id = ? AND member_id = ?`,
+  memberSetSubscription: `UPDATE group_members SET subscription = ?, last_heartbeat = ? WHERE group_id = ? AND member_id = ?`,
+  membersOfGroup: `SELECT member_id, client_host, process_id, subscription, assignment, generation,
+                          session_timeout_ms, last_heartbeat
+                   FROM group_members WHERE group_id = ? ORDER BY member_id`,
+  offsetUpsert: `INSERT INTO group_offsets (group_id, topic, partition, committed_offset, commit_timestamp)
+                 VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (group_id, topic, partition)
+                 DO UPDATE SET committed_offset = excluded.committed_offset,
+                               commit_timestamp = excluded.commit_timestamp`,
+  offsetsOfGroup: `SELECT topic, partition, committed_offset FROM group_offsets
+                   WHERE group_id = ? ORDER BY topic, partition`,
+  topicPartitionCount: `SELECT partition_count FROM topics WHERE name = ?`,
 } as const
 
 export type StatementName = keyof typeof SQL
