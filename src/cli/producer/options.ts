@@ -1,0 +1,237 @@
+// kafka-console-producer options: reader properties, producer properties and the dedicated
+// flags, with Kafka's precedence (typed flag > --producer-property > --producer.config > flag
+// default) and validation messages.
+import {type Acks, type CompressionType, isCompressionType, KtError, SUPPORTED_COMPRESSION} from '../../engine/index.js'
+import type {ProducerSettings} from '../../client/producer.js'
+import {UsageError} from '../errors.js'
+import {DEFAULT_LINE_READER_CONFIG, type LineReaderConfig, validateLineReaderConfig} from '../line-reader.js'
+import {intOption} from '../options.js'
+import {booleanProperty, layeredProperties} from '../properties.js'
+
+export interface ProducerFlags {
+  'batch-size'?: string
+  'compression-codec'?: string
+  input: string
+  'line-reader'?: string
+  'max-partition-memory-bytes'?: string
+  partition?: string
+  'producer-property'?: string[]
+  'producer.config'?: string
+  property?: string[]
+  'reader-config'?: string
+  'request-required-acks'?: string
+  sync: boolean
+  timeout?: string
+  topic?: string
+}
+
+export interface ProducerOptions {
+  topic: string
+  input: 'json' | 'text'
+  reader: LineReaderConfig
+  settings: ProducerSettings
+  lingerMs: number
+  sync: boolean
+  /** Beyond Kafka: every record goes to this partition. */
+  partition?: number
+  allowAutoCreate: boolean
+  /** Producer properties Kafka knows but that change nothing on an embedded broker. */
+  inert: string[]
+  /** Properties Kafka itself would not know. */
+  unknown: string[]
+}
+
+const LINE_READERS = new Set(['kafka.tools.LineMessageReader', 'org.apache.kafka.tools.LineMessageReader'])
+const ROUND_ROBIN = new Set(['org.apache.kafka.clients.producer.RoundRobinPartitioner'])
+const DEFAULT_PARTITIONERS = new Set([
+  'org.apache.kafka.clients.producer.internals.DefaultPartitioner',
+  'org.apache.kafka.clients.producer.UniformStickyPartitioner',
+])
+
+/** Producer configs kt reads. */
+const USED = new Set([
+  'acks',
+  'allow.auto.create.topics',
+  'batch.size',
+  'client.id',
+  'compression.type',
+  'key.serializer',
+  'linger.ms',
+  'max.request.size',
+  'partitioner.class',
+  'partitioner.ignore.keys',
+  'value.serializer',
+  'bootstrap.servers',
+])
+
+/** Kafka producer configs about the network client, retries and buffering: no effect here. */
+const INERT = new Set([
+  'buffer.memory',
+  'client.dns.lookup',
+  'compression.gzip.level',
+  'compression.lz4.level',
+  'compression.zstd.level',
+  'connections.max.idle.ms',
+  'delivery.timeout.ms',
+  'enable.idempotence',
+  'enable.metrics.push',
+  'interceptor.classes',
+  'max.block.ms',
+  'max.in.flight.requests.per.connection',
+  'metadata.max.age.ms',
+  'metadata.max.idle.ms',
+  'metadata.recovery.strategy',
+  'metric.reporters',
+  'metrics.num.samples',
+  'metrics.recording.level',
+  'metrics.sample.window.ms',
+  'partitioner.adaptive.partitioning.enable',
+  'partitioner.availability.timeout.ms',
+  'receive.buffer.bytes',
+  'reconnect.backoff.max.ms',
+  'reconnect.backoff.ms',
+  'request.timeout.ms',
+  'retries',
+  'retry.backoff.max.ms',
+  'retry.backoff.ms',
+  'security.protocol',
+  'send.buffer.bytes',
+  'socket.connection.setup.timeout.max.ms',
+  'socket.connection.setup.timeout.ms',
+  'transaction.timeout.ms',
+])
+
+function invalid(name: string, value: string, reason: string): KtError {
+  return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
+}
+
+function nonNegative(name: string, raw: string, type: 'INT' | 'LONG'): number {
+  const text = raw.trim()
+  if (!/^[+-]?\d+$/.test(text) || (type === 'INT' && Math.abs(Number(text)) > 2_147_483_647))
+    throw invalid(name, raw, `Not a number of type ${type}`)
+  const n = Number(text)
+  if (n < 0) throw invalid(name, raw, 'Value must be at least 0')
+  return n
+}
+
+export function parseProducerOptions(flags: ProducerFlags): ProducerOptions {
+  if (flags.topic === undefined) throw new UsageError('Missing required argument "[topic]"')
+  if (flags['line-reader'] !== undefined && !LINE_READERS.has(flags['line-reader']))
+    throw new UsageError(
+      `--line-reader ${flags['line-reader']}: kt reads lines with org.apache.kafka.tools.LineMessageReader only (or use --input json)`,
+    )
+  if (flags.input !== 'text' && flags.input !== 'json')
+    throw new UsageError(`--input ${flags.input}: expected text or json`)
+
+  const readerProps = layeredProperties(flags['reader-config'], '--reader-config', flags.property)
+  const reader: LineReaderConfig = {
+    headersDelimiter: readerProps.get('headers.delimiter') ?? DEFAULT_LINE_READER_CONFIG.headersDelimiter,
+    headersKeySeparator: readerProps.get('headers.key.separator') ?? DEFAULT_LINE_READER_CONFIG.headersKeySeparator,
+    headersSeparator: readerProps.get('headers.separator') ?? DEFAULT_LINE_READER_CONFIG.headersSeparator,
+    ignoreError: booleanProperty(readerProps.get('ignore.error')),
+    keySeparator: readerProps.get('key.separator') ?? DEFAULT_LINE_READER_CONFIG.keySeparator,
+    nullMarker: readerProps.get('null.marker'),
+    parseHeaders: booleanProperty(readerProps.get('parse.headers')),
+    parseKey: booleanProperty(readerProps.get('parse.key')),
+  }
+  try {
+    new RegExp(reader.headersSeparator)
+  } catch {
+    throw new KtError(
+      'INVALID_CONFIG',
+      `headers.separator '${reader.headersSeparator}' is not a valid regular expression`,
+    )
+  }
+
+  validateLineReaderConfig(reader)
+
+  const props = layeredProperties(flags['producer.config'], '--producer.config', flags['producer-property'])
+  // Dedicated flags typed on the command line win over the property sources.
+  const acksRaw = flags['request-required-acks'] ?? props.get('acks') ?? '-1'
+  const batchRaw = flags['max-partition-memory-bytes'] ?? flags['batch-size'] ?? props.get('batch.size') ?? '16384'
+  const lingerRaw = flags.timeout ?? props.get('linger.ms') ?? '1000'
+  const compressionRaw = flags['compression-codec'] ?? props.get('compression.type') ?? 'none'
+
+  const acks = parseAcks(acksRaw)
+  const batchSize = nonNegative('batch.size', batchRaw, 'INT')
+  const lingerMs = nonNegative('linger.ms', lingerRaw, 'LONG')
+  const compression = parseCompression(compressionRaw)
+  const maxRequestSize = nonNegative('max.request.size', props.get('max.request.size') ?? '1048576', 'INT')
+  const partitionerClass = props.get('partitioner.class')?.trim()
+  let partitioner: ProducerSettings['partitioner'] = 'default'
+  if (partitionerClass !== undefined && partitionerClass !== '') {
+    if (ROUND_ROBIN.has(partitionerClass)) partitioner = 'round-robin'
+    else if (!DEFAULT_PARTITIONERS.has(partitionerClass))
+      throw new KtError(
+        'INVALID_CONFIG',
+        `partitioner.class ${partitionerClass} is not available in kt (supported: org.apache.kafka.clients.producer.RoundRobinPartitioner, or none for Kafka's default)`,
+      )
+  }
+
+  for (const name of ['key.serializer', 'value.serializer']) {
+    const v = props.get(name)
+    if (v !== undefined && v.trim() !== 'org.apache.kafka.common.serialization.ByteArraySerializer')
+      throw new KtError(
+        'INVALID_CONFIG',
+        `${name} ${v}: the console producer always sends raw bytes (ByteArraySerializer)`,
+      )
+  }
+
+  if (props.has('transactional.id'))
+    throw new KtError('INVALID_CONFIG', 'transactional.id: transactions are not supported by kt yet')
+
+  return {
+    allowAutoCreate: props.has('allow.auto.create.topics')
+      ? booleanProperty(props.get('allow.auto.create.topics'))
+      : true,
+    inert: [...props.keys()].filter((k) => INERT.has(k)).sort(),
+    input: flags.input,
+    lingerMs,
+    partition: intOption('partition', flags.partition),
+    reader,
+    settings: {
+      acks,
+      batchSize,
+      compression,
+      ignoreKeys: booleanProperty(props.get('partitioner.ignore.keys')),
+      maxRequestSize,
+      partitioner,
+    },
+    sync: flags.sync,
+    topic: flags.topic,
+    unknown: [...props.keys()].filter((k) => !USED.has(k) && !INERT.has(k)).sort(),
+  }
+}
+
+function parseAcks(raw: string): Acks {
+  switch (raw.trim().toLowerCase()) {
+    case '-1':
+    case 'all': {
+      return -1
+    }
+
+    case '0': {
+      return 0
+    }
+
+    case '1': {
+      return 1
+    }
+
+    default: {
+      throw invalid('acks', raw, 'String must be one of: all, -1, 0, 1')
+    }
+  }
+}
+
+function parseCompression(raw: string): CompressionType {
+  const name = raw.trim().toLowerCase()
+  if (!isCompressionType(name))
+    throw invalid('compression.type', raw, 'String must be one of: none, gzip, snappy, lz4, zstd')
+  if (!SUPPORTED_COMPRESSION.includes(name))
+    throw new KtError(
+      'UNSUPPORTED_COMPRESSION_TYPE',
+      `compression.type ${name} is not supported by kt yet (supported: ${SUPPORTED_COMPRESSION.join(', ')})`,
+    )
+  return name
+}

@@ -1,0 +1,157 @@
+// The producer side of kt, as Kafka's KafkaProducer does it: choose a partition per record
+// (explicit, murmur2 of the key, or sticky / round-robin for null keys), append it to that
+// partition's open RecordBatch, close batches at batch.size, and on flush hand every batch to
+// the broker in one produce call — one write transaction, however many batches.
+import {
+  type Acks,
+  type Broker,
+  type CompressionType,
+  KtError,
+  type NullKeyPartitioner,
+  partitionForKey,
+  RecordBatchBuilder,
+  RoundRobinPartitioner,
+  StickyPartitioner,
+  type ProduceBatch,
+  type TopicMetadata,
+} from '../engine/index.js'
+import type {InputRecord} from './input-record.js'
+
+export interface ProducerSettings {
+  acks: Acks
+  /** batch.size: a batch is closed once it holds this many bytes. */
+  batchSize: number
+  compression: CompressionType
+  /** max.request.size: the largest record (with batch overhead) the producer sends. */
+  maxRequestSize: number
+  partitioner: 'default' | 'round-robin'
+  /** partitioner.ignore.keys: keyed records are partitioned like null-key ones. */
+  ignoreKeys: boolean
+}
+
+/** RecordBatch v2 header, plus the largest varints a record's length, deltas and sizes can take. */
+const BATCH_OVERHEAD = 61
+const RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5
+
+/** Bytes a record can add to a batch, at most (Kafka's estimateSizeInBytesUpperBound). */
+export function recordSizeUpperBound(r: InputRecord): number {
+  let size = RECORD_OVERHEAD
+  if (r.key !== null) size += r.keyEnd - r.keyStart
+  if (r.value !== null) size += r.valueEnd - r.valueStart
+  if (r.headers !== null) for (const h of r.headers) size += 10 + h.key.length + (h.value === null ? 0 : h.value.length)
+  return size
+}
+
+export class Producer {
+  /** Records handed to the broker and committed so far. */
+  sent = 0
+  private readonly open: (RecordBatchBuilder | undefined)[]
+  private closed: {partition: number; builder: RecordBatchBuilder}[] = []
+  private pending = 0
+  private pendingSize = 0
+  private readonly nullKeyPartitioner: NullKeyPartitioner
+  private readonly batchLimit: number
+  private readonly recordLimit: number
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly topic: TopicMetadata,
+    private readonly settings: ProducerSettings,
+    random: () => number = Math.random,
+  ) {
+    this.open = Array.from({length: topic.partitionCount})
+    this.nullKeyPartitioner =
+      settings.partitioner === 'round-robin'
+        ? new RoundRobinPartitioner()
+        : new StickyPartitioner(settings.batchSize, random)
+    this.batchLimit = Math.max(1, Math.min(settings.batchSize, topic.maxMessageBytes))
+    this.recordLimit = Math.min(settings.maxRequestSize, topic.maxMessageBytes)
+  }
+
+  /** Records waiting for the next flush. */
+  get pendingRecords(): number {
+    return this.pending
+  }
+
+  /** Bytes waiting for the next flush (uncompressed). */
+  get pendingBytes(): number {
+    return this.pendingSize
+  }
+
+  /** Adds one record to its partition's batch. Throws MESSAGE_TOO_LARGE or an unknown partition. */
+  send(r: InputRecord, now: number): void {
+    const size = recordSizeUpperBound(r)
+    if (BATCH_OVERHEAD + size > this.recordLimit) throw this.tooLarge(BATCH_OVERHEAD + size)
+    let partition = r.partition
+    const count = this.topic.partitionCount
+    if (partition >= 0) {
+      if (partition >= count)
+        throw new KtError(
+          'UNKNOWN_TOPIC_OR_PARTITION',
+          `Partition ${partition} of topic '${this.topic.name}' does not exist (it has ${count} partition(s))`,
+        )
+    } else if (r.key !== null && !this.settings.ignoreKeys)
+      partition = partitionForKey(r.key, count, r.keyStart, r.keyEnd)
+    else partition = this.nullKeyPartitioner.partition(count, size)
+
+    let builder = this.open[partition]
+    if (builder && builder.recordCount > 0 && builder.sizeInBytes + size > this.batchLimit) {
+      this.closed.push({builder, partition})
+      builder = undefined
+    }
+
+    if (!builder) {
+      builder = new RecordBatchBuilder(Math.min(this.batchLimit, Math.max(size + BATCH_OVERHEAD, 1024)) + 64)
+      this.open[partition] = builder
+    }
+
+    const before = builder.sizeInBytes
+    builder.append(
+      r.timestamp >= 0 ? r.timestamp : now,
+      r.key,
+      r.keyStart,
+      r.keyEnd,
+      r.value,
+      r.valueStart,
+      r.valueEnd,
+      r.headers,
+    )
+    this.pending++
+    this.pendingSize += builder.sizeInBytes - before
+  }
+
+  /** Writes every pending batch in one broker call (one transaction). Returns the records written. */
+  async flush(): Promise<number> {
+    if (this.pending === 0) return 0
+    const batches: ProduceBatch[] = []
+    const compression = this.settings.compression
+    for (const {builder, partition} of this.closed)
+      batches.push({batch: builder.build(compression), partition, topic: this.topic.name})
+    for (let p = 0; p < this.open.length; p++) {
+      const builder = this.open[p]
+      if (builder && builder.recordCount > 0)
+        batches.push({batch: builder.build(compression), partition: p, topic: this.topic.name})
+      this.open[p] = undefined
+    }
+
+    const records = this.pending
+    this.closed = []
+    this.pending = 0
+    this.pendingSize = 0
+    await this.broker.produce(batches, this.settings.acks)
+    this.sent += records
+    return records
+  }
+
+  private tooLarge(size: number): KtError {
+    if (this.settings.maxRequestSize < this.topic.maxMessageBytes)
+      return new KtError(
+        'MESSAGE_TOO_LARGE',
+        `The message is ${size} bytes when serialized which is larger than ${this.settings.maxRequestSize}, which is the value of the max.request.size configuration.`,
+      )
+    return new KtError(
+      'MESSAGE_TOO_LARGE',
+      `The message is ${size} bytes when serialized which is larger than ${this.topic.maxMessageBytes}, the max.message.bytes of topic '${this.topic.name}'.`,
+    )
+  }
+}

@@ -1,0 +1,200 @@
+import {Flags} from '@oclif/core'
+
+import {Producer} from '../client/producer.js'
+import type {RecordReader} from '../client/input-record.js'
+import {KtCommand} from '../cli/base-command.js'
+import {keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
+import {LineMessageReader} from '../cli/line-reader.js'
+import {useColour} from '../cli/output/color.js'
+import {ProgressLine} from '../cli/output/progress.js'
+import {parseProducerOptions} from '../cli/producer/options.js'
+import {ensureTopic} from '../cli/ensure-topic.js'
+import {JsonRecordReader} from '../cli/record-json.js'
+import {EXIT} from '../cli/errors.js'
+import {StopController} from '../cli/signals.js'
+import {StdinSource} from '../cli/stdin.js'
+import {isKtError, KtError} from '../engine/index.js'
+
+/** Flush when this much is pending even if input keeps coming (group commit size). */
+const FLUSH_BYTES = 8 * 1024 * 1024
+
+export default class ConsoleProducer extends KtCommand {
+  static override description =
+    'Reads records from stdin, one per line (Kafka’s LineMessageReader rules), and appends them to a topic. A missing topic is created (auto.create.topics.enable).'
+
+  static override examples = [
+    'seq 1000 | <%= config.bin %> console-producer --topic orders',
+    "printf 'user-1:clicked\\n' | <%= config.bin %> console-producer --topic orders --property parse.key=true --property key.separator=:",
+    '<%= config.bin %> console-consumer --topic a --from-beginning --output json --exit-at-end | <%= config.bin %> console-producer --topic b --input json',
+  ]
+
+  static override flags = {
+    'batch-size': Flags.string({helpValue: '<bytes>', summary: 'batch.size: bytes per record batch (default 16384).'}),
+    'compression-codec': Flags.string({
+      helpValue: '[codec]',
+      summary: 'compression.type: none or gzip (given without a value: gzip).',
+    }),
+    input: Flags.string({
+      default: 'text',
+      helpValue: 'text|json',
+      summary: 'text: LineMessageReader lines; json: kt’s JSON records (as console-consumer --output json writes).',
+    }),
+    'line-reader': Flags.string({helpValue: '<class>', summary: 'Only org.apache.kafka.tools.LineMessageReader.'}),
+    'max-partition-memory-bytes': Flags.string({
+      helpValue: '<bytes>',
+      summary: 'batch.size as well; wins over --batch-size.',
+    }),
+    partition: Flags.string({helpValue: '<n>', summary: 'Beyond Kafka: write every record to this partition.'}),
+    'producer-property': keyValueFlag(
+      'A producer config (acks, linger.ms, batch.size, compression.type, partitioner.class, …).',
+    ),
+    'producer.config': Flags.string({
+      helpValue: '<file>',
+      summary: 'Producer configs in a properties file (--producer-property wins).',
+    }),
+    property: keyValueFlag(
+      'A line reader property: parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error.',
+    ),
+    'reader-config': Flags.string({
+      helpValue: '<file>',
+      summary: 'Line reader properties in a properties file (--property wins).',
+    }),
+    'request-required-acks': Flags.string({
+      helpValue: '<acks>',
+      summary: 'acks: -1/all (fsync each flush, default), 1, or 0.',
+    }),
+    sync: Flags.boolean({summary: 'Write each record in its own transaction before reading the next.'}),
+    timeout: Flags.string({
+      helpValue: '<ms>',
+      summary: 'linger.ms: longest wait before buffered records are written while input keeps arriving (default 1000).',
+    }),
+    topic: Flags.string({helpValue: '<topic>', summary: 'The topic to produce to (required).'}),
+    ...remoteFlags,
+  }
+
+  static override summary = 'Read records from standard input and produce them to a topic.'
+
+  override async init(): Promise<void> {
+    await super.init()
+    // --compression-codec takes an optional value: alone, it means gzip (as in Kafka).
+    const i = this.argv.indexOf('--compression-codec')
+    if (i >= 0 && (i + 1 >= this.argv.length || this.argv[i + 1].startsWith('--'))) this.argv.splice(i + 1, 0, 'gzip')
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ConsoleProducer)
+    refuseRemoteFlags(flags)
+    const options = parseProducerOptions(flags)
+    for (const name of options.unknown)
+      process.stderr.write(`WARN The configuration '${name}' was supplied but isn't a known config.\n`)
+    if (options.inert.length > 0)
+      process.stderr.write(
+        `WARN producer configs with no effect on kt's embedded broker: ${options.inert.join(', ')}\n`,
+      )
+    const broker = await this.broker(flags['data-dir'])
+    const topic = await ensureTopic(broker, options.topic, options.allowAutoCreate, (line) =>
+      process.stderr.write(`${line}\n`),
+    )
+    if (options.partition !== undefined && (options.partition < 0 || options.partition >= topic.partitionCount))
+      throw new KtError(
+        'UNKNOWN_TOPIC_OR_PARTITION',
+        `Partition ${options.partition} of topic '${topic.name}' does not exist (it has ${topic.partitionCount} partition(s))`,
+      )
+
+    const producer = new Producer(broker, topic, options.settings)
+    const stop = new StopController()
+    const stdin = new StdinSource(stop)
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY)
+    const progress = new ProgressLine(
+      process.stderr,
+      !process.stdin.isTTY && Boolean(process.stderr.isTTY),
+      useColour(process.stderr),
+    )
+    let now = Date.now()
+    const sink = (record: Parameters<Producer['send']>[0]) => {
+      if (options.partition !== undefined) record.partition = options.partition
+      producer.send(record, now)
+    }
+
+    const maxLine = Math.min(options.settings.maxRequestSize, topic.maxMessageBytes) * 4 + 1024
+    const reader: RecordReader =
+      options.input === 'json'
+        ? new JsonRecordReader(sink, maxLine)
+        : new LineMessageReader(options.reader, sink, maxLine)
+    let bytes = 0
+    let failure: Error | undefined
+    let lingerDeadline = 0
+    try {
+      if (interactive) process.stdout.write('>')
+      for (;;) {
+        const wait = producer.pendingRecords > 0 ? Math.max(0, lingerDeadline - Date.now()) : undefined
+        const event = await stdin.read(wait)
+        if (event.type === 'stopped') break
+        if (event.type === 'timeout') {
+          await producer.flush()
+          continue
+        }
+
+        if (event.type === 'end') {
+          reader.end()
+          break
+        }
+
+        now = Date.now()
+        const before = producer.pendingRecords
+        try {
+          if (options.sync) await pushSync(reader, event.chunk, producer)
+          else reader.push(event.chunk)
+        } catch (error) {
+          if (!isKtError(error) || error.code === 'CORRUPT_MESSAGE') throw error
+          throw new KtError(
+            error.code,
+            error.message.includes('line number')
+              ? error.message
+              : `Line number ${reader.lineNumber + 1}: ${error.message}`,
+          )
+        }
+
+        bytes += event.chunk.length
+        if (before === 0 && producer.pendingRecords > 0) lingerDeadline = Date.now() + options.lingerMs
+        if (options.sync || event.caughtUp || producer.pendingBytes >= FLUSH_BYTES || options.lingerMs === 0)
+          await producer.flush()
+        progress.update(producer.sent + producer.pendingRecords, bytes)
+        if (interactive && event.caughtUp) process.stdout.write('>')
+      }
+    } catch (error) {
+      failure = error as Error
+    }
+
+    // Whatever was read before the stop or the error is kept.
+    try {
+      await producer.flush()
+    } catch (error) {
+      failure ??= error as Error
+    } finally {
+      progress.clear()
+      stdin.close()
+      stop.dispose()
+    }
+
+    if (failure) throw failure
+    if (stop.reason === 'signal') {
+      await this.closeBroker()
+      this.exit(EXIT.interrupted)
+    }
+  }
+}
+
+/** --sync: the chunk is fed one line at a time and every record is written before the next. */
+async function pushSync(reader: RecordReader, chunk: Buffer, producer: Producer): Promise<void> {
+  let start = 0
+  for (;;) {
+    const nl = chunk.indexOf(10, start)
+    if (nl < 0) break
+    reader.push(chunk.subarray(start, nl + 1))
+    start = nl + 1
+    await producer.flush()
+  }
+
+  if (start < chunk.length) reader.push(chunk.subarray(start))
+}
