@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {type Broker, isKtError, openBroker} from '../engine/index.js'
 import {normalizeKafkaArgv} from './argv.js'
 import {EXIT, UsageError} from './errors.js'
+import {CLIENT_HOST, isProcessAlive} from './process.js'
 
 export abstract class KtCommand extends Command {
   static override baseFlags = {
@@ -33,7 +34,7 @@ export abstract class KtCommand extends Command {
   /** Opens the store once per run; broker warnings go to stderr. */
   protected async broker(dataDir: string | undefined): Promise<Broker> {
     if (!this.brokerInstance) {
-      this.brokerInstance = await openBroker(dataDir ?? join(homedir(), '.kt'))
+      this.brokerInstance = await openBroker(dataDir ?? join(homedir(), '.kt'), {host: CLIENT_HOST, isProcessAlive})
       for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
     }
 

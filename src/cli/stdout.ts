@@ -1,6 +1,9 @@
-// Writing data to stdout with backpressure: buffered into large chunks, written with one call,
-// waiting for 'drain' when the pipe is full. A closed pipe (EPIPE, e.g. `| head`) stops the run
-// through the StopController instead of being swallowed as oclif does.
+// Writing data to stdout with backpressure: bytes are gathered into large chunks, each handed to
+// the stream with one write, waiting for 'drain' when the pipe is full. A closed pipe (EPIPE, e.g.
+// `| head`) stops the run through the StopController instead of being swallowed as oclif does.
+// whenWritten() tells the caller once bytes are really written, so consumers commit only those.
+import {setImmediate as yieldToEventLoop} from 'node:timers/promises'
+
 import type {StopController} from './signals.js'
 
 const CHUNK = 256 * 1024
@@ -10,10 +13,13 @@ export class DataWriter {
   private pos = 0
   private broken = false
   private callbacks: Array<() => void> = []
+  private inflight = 0
+  private idle: Array<() => void> = []
   private readonly onError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' || error.code === 'ECONNRESET') {
       this.broken = true
       this.stop.stop('epipe')
+      this.settle()
     }
   }
 
@@ -29,23 +35,28 @@ export class DataWriter {
     return this.broken
   }
 
+  /** Bytes gathered but not yet handed to the stream. */
+  get pending(): number {
+    return this.pos
+  }
+
   /** Appends bytes to the pending chunk (no I/O until flush or the chunk is full). */
-  write(data: Uint8Array, start = 0, end = data.length): void {
+  write(data: Buffer, start = 0, end = data.length): void {
     const n = end - start
     if (this.pos + n > this.buf.length) {
-      if (n > this.buf.length) this.grow(this.pos + n)
-      else this.spill()
+      this.spill()
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n)
     }
 
-    this.buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), this.pos)
+    data.copy(this.buf, this.pos, start, end)
     this.pos += n
   }
 
   writeString(s: string): void {
     const max = s.length * 3
     if (this.pos + max > this.buf.length) {
-      if (max > this.buf.length) this.grow(this.pos + max)
-      else this.spill()
+      this.spill()
+      if (max > this.buf.length) this.buf = Buffer.allocUnsafe(max)
     }
 
     this.pos += this.buf.write(s, this.pos)
@@ -53,30 +64,27 @@ export class DataWriter {
 
   /**
    * Calls `fn` once every byte written so far has been handed to the operating system without
-   * error — never if the pipe breaks first. Used to commit only what was really written.
+   * error — never if the pipe breaks first.
    */
   whenWritten(fn: () => void): void {
-    if (this.pos === 0 && this.stream.writableLength === 0 && this.callbacks.length === 0) fn()
-    else this.callbacks.push(fn)
+    this.callbacks.push(fn)
   }
 
-  /** Bytes waiting in the pending chunk. */
-  get pending(): number {
-    return this.pos
-  }
-
-  /** Hands pending bytes to the stream and waits while the stream is over its high-water mark. */
+  /**
+   * Hands pending bytes to the stream, waits while the stream is over its high-water mark, and
+   * lets the event loop run (so that a broken pipe or a signal is noticed).
+   */
   async flush(): Promise<void> {
     this.spill()
-    if (this.broken) return
-    if (this.stream.writableNeedDrain) await this.drained()
+    if (!this.broken && this.stream.writableNeedDrain) await this.drained()
+    await yieldToEventLoop()
   }
 
-  /** Waits until everything handed to the stream has been written (or the pipe broke). */
+  /** Flushes and waits until every write has completed (or the pipe broke). */
   async end(): Promise<void> {
-    await this.flush()
-    if (this.broken || this.stream.writableLength === 0) return
-    await this.drained()
+    this.spill()
+    if (this.inflight === 0 || this.broken) return
+    await new Promise<void>((resolve) => this.idle.push(resolve))
   }
 
   dispose(): void {
@@ -84,23 +92,30 @@ export class DataWriter {
   }
 
   private spill(): void {
-    const callbacks = this.callbacks
-    this.callbacks = []
-    if (this.broken) return
-    if (this.pos === 0) {
-      if (callbacks.length > 0) this.stream.write('', (error) => error || callbacks.forEach((fn) => fn()))
+    if (this.broken) {
+      this.pos = 0
+      this.callbacks = []
       return
     }
 
+    if (this.pos === 0 && this.callbacks.length === 0) return
+    const callbacks = this.callbacks
+    this.callbacks = []
     const chunk = this.buf.subarray(0, this.pos)
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, this.buf.length))
+    if (this.pos > 0) this.buf = Buffer.allocUnsafe(Math.max(CHUNK, this.buf.length))
     this.pos = 0
-    this.stream.write(chunk, callbacks.length === 0 ? undefined : (error) => error || callbacks.forEach((fn) => fn()))
+    this.inflight++
+    this.stream.write(chunk, (error) => {
+      this.inflight--
+      if (!error && !this.broken) for (const fn of callbacks) fn()
+      if (this.inflight === 0) this.settle()
+    })
   }
 
-  private grow(size: number): void {
-    this.spill()
-    this.buf = Buffer.allocUnsafe(size)
+  private settle(): void {
+    const waiting = this.idle
+    this.idle = []
+    for (const resolve of waiting) resolve()
   }
 
   private drained(): Promise<void> {

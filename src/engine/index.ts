@@ -22,6 +22,7 @@ export {
   forEachRecord,
   NO_HEADERS,
   RecordBatchBuilder,
+  RecordView,
   type Header,
   type Record,
   type TimestampType,

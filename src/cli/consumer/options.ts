@@ -1,0 +1,309 @@
+// kafka-console-consumer options: Kafka's validation rules and messages (ConsoleConsumerOptions),
+// the consumer config layering (--consumer.config < --consumer-property < flags), the formatter,
+// and kt's additions (--offset by time or -N, --exit-at-end, --output json, --format).
+import type {ConsumerSettings, OffsetReset, StartSpec, Subscription} from '../../client/consumer.js'
+import type {AssignorName} from '../../engine/index.js'
+import {KtError} from '../../engine/index.js'
+import {UsageError} from '../errors.js'
+import {
+  DEFAULT_FORMATTERS,
+  DefaultFormatter,
+  JsonFormatter,
+  NO_OP_FORMATTERS,
+  NoOpFormatter,
+  type RecordFormatter,
+  TemplateFormatter,
+} from '../formatter.js'
+import {intOption} from '../options.js'
+import {booleanProperty, layeredProperties} from '../properties.js'
+
+export interface ConsumerFlags {
+  'consumer-property'?: string[]
+  'consumer.config'?: string
+  'exit-at-end': boolean
+  format?: string
+  formatter?: string
+  'formatter-config'?: string
+  'from-beginning': boolean
+  group?: string
+  include?: string
+  'isolation-level'?: string
+  'key-deserializer'?: string
+  'max-messages'?: string
+  offset?: string
+  output: string
+  partition?: string
+  property?: string[]
+  'skip-message-on-error': boolean
+  'timeout-ms'?: string
+  topic?: string
+  'value-deserializer'?: string
+}
+
+export interface ConsoleConsumerOptions {
+  subscription: Subscription
+  start?: StartSpec
+  /** Settings without the process identity (host, pid), which the command adds. */
+  settings: Omit<ConsumerSettings, 'clientHost' | 'processId'>
+  maxMessages?: number
+  /** Stop when no record arrived for this long; undefined waits forever. */
+  timeoutMs?: number
+  skipMessageOnError: boolean
+  exitAtEnd: boolean
+  formatter: RecordFormatter
+  /** Consumer properties Kafka knows but that change nothing on an embedded broker. */
+  inert: string[]
+  unknown: string[]
+}
+
+const USED = new Set([
+  'allow.auto.create.topics',
+  'auto.commit.interval.ms',
+  'auto.offset.reset',
+  'bootstrap.servers',
+  'client.id',
+  'enable.auto.commit',
+  'exclude.internal.topics',
+  'group.id',
+  'heartbeat.interval.ms',
+  'isolation.level',
+  'key.deserializer',
+  'max.partition.fetch.bytes',
+  'partition.assignment.strategy',
+  'session.timeout.ms',
+  'value.deserializer',
+])
+
+const INERT = new Set([
+  'check.crcs',
+  'client.dns.lookup',
+  'client.rack',
+  'connections.max.idle.ms',
+  'default.api.timeout.ms',
+  'enable.metrics.push',
+  'fetch.max.bytes',
+  'fetch.max.wait.ms',
+  'fetch.min.bytes',
+  'group.protocol',
+  'interceptor.classes',
+  'max.poll.interval.ms',
+  'max.poll.records',
+  'metadata.max.age.ms',
+  'metric.reporters',
+  'metrics.num.samples',
+  'metrics.recording.level',
+  'metrics.sample.window.ms',
+  'receive.buffer.bytes',
+  'reconnect.backoff.max.ms',
+  'reconnect.backoff.ms',
+  'request.timeout.ms',
+  'retry.backoff.max.ms',
+  'retry.backoff.ms',
+  'security.protocol',
+  'send.buffer.bytes',
+  'socket.connection.setup.timeout.max.ms',
+  'socket.connection.setup.timeout.ms',
+])
+
+const ASSIGNOR_CLASSES: Record<string, AssignorName> = {
+  'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
+  'org.apache.kafka.clients.consumer.RoundRobinAssignor': 'roundrobin',
+  range: 'range',
+  roundrobin: 'roundrobin',
+}
+
+function invalid(name: string, value: string, reason: string): KtError {
+  return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
+}
+
+function intConfig(props: ReadonlyMap<string, string>, name: string, fallback: number, min = 0): number {
+  const raw = props.get(name)
+  if (raw === undefined) return fallback
+  const text = raw.trim()
+  if (!/^[+-]?\d+$/.test(text) || Math.abs(Number(text)) > 2_147_483_647)
+    throw invalid(name, raw, 'Not a number of type INT')
+  if (Number(text) < min) throw invalid(name, raw, `Value must be at least ${min}`)
+  return Number(text)
+}
+
+/** ISO-8601 duration PnDTnHnMn.nS, as Java's Duration.parse (for auto.offset.reset=by_duration:). */
+export function parseDuration(text: string): number | undefined {
+  const m = /^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?\d+(?:[.,]\d{0,9})?)S)?)?$/i.exec(
+    text,
+  )
+  if (!m || text.toUpperCase().endsWith('T') || /^[-+]?P$/i.test(text)) return undefined
+  const [, sign, d, h, min, sec] = m
+  const ms =
+    Number(d ?? 0) * 86_400_000 +
+    Number(h ?? 0) * 3_600_000 +
+    Number(min ?? 0) * 60_000 +
+    Number((sec ?? '0').replace(',', '.')) * 1000
+  return sign === '-' ? -ms : ms
+}
+
+/** A point in time for --offset: ISO-8601 with a zone, or epoch milliseconds. */
+function parseTime(text: string): number | undefined {
+  if (/^@\d+$/.test(text)) return Number(text.slice(1))
+  if (/^\d{11,}$/.test(text) && Number(text) >= 1e11) return Number(text)
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text)) return undefined
+  const ms = Date.parse(text.replace(/([+-]\d{2})$/, '$1:00').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+function parseOffsetFlag(raw: string): StartSpec {
+  const text = raw.trim()
+  const lower = text.toLowerCase()
+  if (lower === 'earliest') return 'earliest'
+  if (lower === 'latest') return 'latest'
+  const time = parseTime(text)
+  if (time !== undefined) return {timestamp: time}
+  if (/^-\d+$/.test(text) && Number(text) < 0) return {lastN: -Number(text)}
+  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return {offset: Number(text)}
+  throw new UsageError(
+    `The provided offset value '${raw}' is incorrect. Valid values are 'earliest', 'latest', a non-negative long, -N (the last N records), or a time (ISO-8601 with zone, or epoch milliseconds).`,
+  )
+}
+
+export function parseConsumerOptions(flags: ConsumerFlags, randomGroupNumber: () => number): ConsoleConsumerOptions {
+  const subscriptions = [flags.topic, flags.include].filter((f) => f !== undefined)
+  if (subscriptions.length !== 1) throw new UsageError('Exactly one of --include/--topic is required. ')
+  if (flags.partition !== undefined && flags.topic === undefined)
+    throw new UsageError('The topic is required when partition is specified.')
+  const partition = intOption('partition', flags.partition)
+  if (partition !== undefined && partition < 0)
+    throw new UsageError(`Invalid partition ${partition}: partitions are numbered from 0`)
+  let start: StartSpec | undefined
+  if (flags.offset !== undefined) {
+    start = parseOffsetFlag(flags.offset)
+    const beyondKafka = typeof start === 'object' && ('timestamp' in start || 'lastN' in start)
+    if (partition === undefined && !beyondKafka)
+      throw new UsageError('The partition is required when offset is specified.')
+    if (flags['from-beginning']) throw new UsageError('Options from-beginning and offset cannot be specified together.')
+  } else if (partition !== undefined) start = flags['from-beginning'] ? 'earliest' : 'latest'
+
+  const props = layeredProperties(flags['consumer.config'], '--consumer.config', flags['consumer-property'])
+  const groupIds = new Set<string>()
+  if (flags.group !== undefined) groupIds.add(flags.group)
+  for (const g of [
+    layeredProperties(undefined, '', flags['consumer-property']).get('group.id'),
+    layeredProperties(flags['consumer.config'], '--consumer.config', undefined).get('group.id'),
+  ])
+    if (g !== undefined) groupIds.add(g)
+  if (groupIds.size > 1)
+    throw new UsageError(
+      `The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: ${[...groupIds].map((g) => `'${g}'`).join(', ')}`,
+    )
+  if (groupIds.size === 1 && partition !== undefined)
+    throw new UsageError('Options group and partition cannot be specified together.')
+  if (props.has('group.instance.id'))
+    throw new KtError('INVALID_CONFIG', 'group.instance.id: static group membership is not supported by kt yet')
+
+  // auto.offset.reset: a user value wins; otherwise earliest with --from-beginning, else latest.
+  const resetRaw = props.get('auto.offset.reset')
+  if (flags['from-beginning'] && resetRaw !== undefined && resetRaw.trim() !== 'earliest')
+    throw new KtError(
+      'INVALID_CONFIG',
+      `Can't simultaneously specify --from-beginning and 'auto.offset.reset=${resetRaw}', please remove one option`,
+    )
+  const autoOffsetReset = parseReset(resetRaw ?? (flags['from-beginning'] ? 'earliest' : 'latest'))
+
+  const isolation = flags['isolation-level'] ?? props.get('isolation.level') ?? 'read_uncommitted'
+  if (isolation !== 'read_uncommitted' && isolation !== 'read_committed')
+    throw invalid('isolation.level', isolation, 'String must be one of: read_committed, read_uncommitted')
+
+  const explicitGroup = [...groupIds][0]
+  const groupId = explicitGroup ?? (partition === undefined ? `console-consumer-${randomGroupNumber()}` : undefined)
+  // Without a group of its own, the console consumer commits nothing unless told to.
+  const enableAutoCommit = props.has('enable.auto.commit')
+    ? booleanProperty(props.get('enable.auto.commit'))
+    : explicitGroup !== undefined
+  const strategy = props.get('partition.assignment.strategy')?.split(',')[0]?.trim()
+  let assignor: AssignorName = 'range'
+  if (strategy !== undefined && strategy !== '') {
+    if (!(strategy in ASSIGNOR_CLASSES))
+      throw new KtError(
+        'INVALID_CONFIG',
+        `partition.assignment.strategy ${strategy} is not available in kt (supported: org.apache.kafka.clients.consumer.RangeAssignor, org.apache.kafka.clients.consumer.RoundRobinAssignor)`,
+      )
+    assignor = ASSIGNOR_CLASSES[strategy]
+  }
+
+  const maxMessages = intOption('max-messages', flags['max-messages'])
+  const timeoutMs = intOption('timeout-ms', flags['timeout-ms'])
+  const excludeInternal = props.has('exclude.internal.topics')
+    ? booleanProperty(props.get('exclude.internal.topics'))
+    : true
+
+  let subscription: Subscription
+  if (partition !== undefined) subscription = {kind: 'assign', partitions: [{partition, topic: flags.topic!}]}
+  else if (flags.topic !== undefined) subscription = {kind: 'topics', topics: [flags.topic]}
+  else {
+    let pattern: RegExp
+    try {
+      pattern = new RegExp(`^(?:${flags.include})$`, 'u')
+    } catch {
+      throw new UsageError(`--include ${flags.include} is an invalid regex.`)
+    }
+
+    subscription = {excludeInternal, kind: 'pattern', pattern}
+  }
+
+  return {
+    exitAtEnd: flags['exit-at-end'],
+    formatter: makeFormatter(flags),
+    inert: [...props.keys()].filter((k) => INERT.has(k)).sort(),
+    maxMessages: maxMessages !== undefined && maxMessages >= 0 ? maxMessages : undefined,
+    settings: {
+      allowAutoCreateTopics: props.has('allow.auto.create.topics')
+        ? booleanProperty(props.get('allow.auto.create.topics'))
+        : true,
+      assignor,
+      autoCommitIntervalMs: intConfig(props, 'auto.commit.interval.ms', 5000),
+      autoOffsetReset,
+      clientId: props.get('client.id') ?? 'console-consumer',
+      enableAutoCommit,
+      groupId,
+      heartbeatIntervalMs: intConfig(props, 'heartbeat.interval.ms', 3000, 1),
+      maxPartitionFetchBytes: intConfig(props, 'max.partition.fetch.bytes', 1_048_576, 1),
+      sessionTimeoutMs: intConfig(props, 'session.timeout.ms', 45_000, 1),
+    },
+    skipMessageOnError: flags['skip-message-on-error'],
+    start,
+    subscription,
+    timeoutMs: timeoutMs !== undefined && timeoutMs >= 0 ? timeoutMs : undefined,
+    unknown: [...props.keys()].filter((k) => !USED.has(k) && !INERT.has(k)).sort(),
+  }
+}
+
+function parseReset(raw: string): OffsetReset {
+  const text = raw.trim()
+  if (text === 'earliest' || text === 'latest' || text === 'none') return text
+  if (text.startsWith('by_duration:')) {
+    const ms = parseDuration(text.slice('by_duration:'.length))
+    if (ms !== undefined && ms >= 0) return {durationMs: ms}
+  }
+
+  throw invalid(
+    'auto.offset.reset',
+    raw,
+    "The value must be either 'earliest', 'latest', 'none' or of the format 'by_duration:<PnDTnHnMn.nS.>'.",
+  )
+}
+
+function makeFormatter(flags: ConsumerFlags): RecordFormatter {
+  if (flags.output !== 'text' && flags.output !== 'json')
+    throw new UsageError(`--output ${flags.output}: expected text or json`)
+  if (flags.format !== undefined && flags.output === 'json')
+    throw new UsageError('Options format and output json cannot be specified together.')
+  if (flags.format !== undefined) return new TemplateFormatter(flags.format)
+  if (flags.output === 'json') return new JsonFormatter()
+  const props = layeredProperties(flags['formatter-config'], '--formatter-config', flags.property)
+  if (flags['key-deserializer'] !== undefined) props.set('key.deserializer', flags['key-deserializer'])
+  if (flags['value-deserializer'] !== undefined) props.set('value.deserializer', flags['value-deserializer'])
+  const formatter = flags.formatter ?? 'org.apache.kafka.tools.consumer.DefaultMessageFormatter'
+  if (DEFAULT_FORMATTERS.has(formatter)) return new DefaultFormatter(props)
+  if (NO_OP_FORMATTERS.has(formatter)) return new NoOpFormatter()
+  throw new UsageError(
+    `--formatter ${formatter}: kt provides org.apache.kafka.tools.consumer.DefaultMessageFormatter and NoOpMessageFormatter (and --output json, --format)`,
+  )
+}
