@@ -1,6 +1,6 @@
 // The base of every kt command: the shared --data-dir flag, Kafka-style single-dash options,
 // opening and closing the broker, and turning errors into one stderr line and an exit code.
-import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {Command, Errors, Flags, type Interfaces, loadHelpClass} from '@oclif/core'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
@@ -28,7 +28,18 @@ export abstract class KtCommand extends Command {
     const flags = {...this.ctor.baseFlags, ...this.ctor.flags} as Record<string, {type: string}>
     const names = new Set(Object.keys(flags))
     const withValue = new Set(Object.keys(flags).filter((n) => flags[n].type === 'option'))
-    this.argv = normalizeKafkaArgv(this.argv, {names, withValue})
+    this.argv = normalizeKafkaArgv(this.argv, {names: new Set([...names, 'help', 'version']), withValue})
+    // Every Kafka tool takes --help and --version (also as -help / -version).
+    if (this.argv.includes('--help')) {
+      const Help = await loadHelpClass(this.config)
+      await new Help(this.config).showHelp([this.id ?? ''])
+      this.exit(EXIT.ok)
+    }
+
+    if (this.argv.includes('--version')) {
+      process.stdout.write(`${this.config.version}\n`)
+      this.exit(EXIT.ok)
+    }
   }
 
   /** Opens the store once per run; broker warnings go to stderr. */
@@ -82,11 +93,8 @@ function isParseError(error: Error): boolean {
 function parseErrorMessage(error: Error): string {
   const first = error.message.split('\n')[0]
   const nonexistent = /^Nonexistent flags?: (.+)$/.exec(first)
-  if (nonexistent)
-    return nonexistent[1]
-      .split(', ')
-      .map((f) => `${f.replace(/^-+/, '')} is not a recognized option`)
-      .join('; ')
+  // Kafka's parser stops at the first one.
+  if (nonexistent) return `${nonexistent[1].split(', ')[0].replace(/^-+/, '')} is not a recognized option`
   const unexpected = /^Unexpected arguments?: (.+)$/.exec(first)
   if (unexpected) return `Found non-option argument(s): ${unexpected[1]} (kt takes options only)`
   const expects = /^Flag --(\S+) expects a value/.exec(first)

@@ -52,6 +52,9 @@ export class Producer {
   private readonly nullKeyPartitioner: NullKeyPartitioner
   private readonly batchLimit: number
   private readonly recordLimit: number
+  /** Batch buffers of the standard size, reused once the broker has stored their batches. */
+  private readonly pool: Buffer[] = []
+  private readonly bufferSize: number
 
   constructor(
     private readonly broker: Broker,
@@ -66,6 +69,7 @@ export class Producer {
         : new StickyPartitioner(settings.batchSize, random)
     this.batchLimit = Math.max(1, Math.min(settings.batchSize, topic.maxMessageBytes))
     this.recordLimit = Math.min(settings.maxRequestSize, topic.maxMessageBytes)
+    this.bufferSize = this.batchLimit + 64
   }
 
   /** Records waiting for the next flush. */
@@ -101,7 +105,8 @@ export class Producer {
     }
 
     if (!builder) {
-      builder = new RecordBatchBuilder(Math.min(this.batchLimit, Math.max(size + BATCH_OVERHEAD, 1024)) + 64)
+      const standard = size + BATCH_OVERHEAD <= this.bufferSize
+      builder = new RecordBatchBuilder(standard ? (this.pool.pop() ?? this.bufferSize) : size + BATCH_OVERHEAD + 64)
       this.open[partition] = builder
     }
 

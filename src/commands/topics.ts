@@ -29,6 +29,11 @@ export default class Topics extends KtCommand {
     config: keyValueFlag('A topic config override for the topic being created (repeatable).'),
     create: action('Create a new topic.'),
     delete: action('Delete a topic.'),
+    'delete-config': Flags.string({
+      helpValue: '<name>',
+      multiple: true,
+      summary: 'Deprecated in Kafka 4.0 and ignored (use kafka-configs); accepted with Kafka’s warning.',
+    }),
     describe: action('List details for the given topics.'),
     'exclude-internal': Flags.boolean({summary: 'Exclude internal topics when running list or describe.'}),
     'if-exists': Flags.boolean({
@@ -75,8 +80,22 @@ export default class Topics extends KtCommand {
     const {flags} = await this.parse(Topics)
     refuseRemoteFlags(flags)
     const options = parseTopicOptions(flags)
+    const warn = (line: string) => process.stderr.write(`${line}\n`)
+    if (flags['delete-config'] !== undefined)
+      warn(
+        'delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.',
+      )
+    if (
+      options.action === 'describe' &&
+      options.ifExists &&
+      options.topic !== undefined &&
+      options.topicId !== undefined
+    )
+      warn(
+        'Only topic id will be used when both --topic and --topic-id are specified and topicId is not Uuid.ZERO_UUID',
+      )
     const broker = await this.broker(flags['data-dir'])
-    const result = await runTopicCommand(broker, options, (line) => process.stderr.write(`${line}\n`))
+    const result = await runTopicCommand(broker, options, warn)
     process.stdout.write(
       options.json
         ? JSON.stringify(topicsJson(result), null, 2) + '\n'

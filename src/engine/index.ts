@@ -20,6 +20,7 @@ export {
 export {
   checkBatch,
   forEachRecord,
+  readBatchHeader,
   NO_HEADERS,
   RecordBatchBuilder,
   RecordView,

@@ -322,8 +322,14 @@ export class RecordBatchBuilder {
   private maxTimestamp = -1
   private count = 0
 
-  constructor(initialCapacity = 16_384) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(initialCapacity, 256))
+  /** Starts a batch in a new buffer of `initial` bytes, or in a given (reused) buffer. */
+  constructor(initial: Buffer | number = 16_384) {
+    this.buf = typeof initial === 'number' ? Buffer.allocUnsafeSlow(Math.max(initial, 256)) : initial
+  }
+
+  /** The buffer the batch is built in; reusable once the built batch is no longer needed. */
+  get buffer(): Buffer {
+    return this.buf
   }
 
   get recordCount(): number {

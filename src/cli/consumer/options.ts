@@ -15,6 +15,7 @@ import {
   TemplateFormatter,
 } from '../formatter.js'
 import {intOption} from '../options.js'
+import {javaRegex} from '../topic-filter.js'
 import {booleanProperty, layeredProperties} from '../properties.js'
 
 export interface ConsumerFlags {
@@ -240,7 +241,7 @@ export function parseConsumerOptions(flags: ConsumerFlags, randomGroupNumber: ()
   else {
     let pattern: RegExp
     try {
-      pattern = new RegExp(`^(?:${flags.include})$`, 'u')
+      pattern = javaRegex(flags.include!)
     } catch {
       throw new UsageError(`--include ${flags.include} is an invalid regex.`)
     }

@@ -1,5 +1,6 @@
 // kafka-topics option rules (TopicCommandOptions.checkArgs), in Kafka's order and wording.
 import {checkInvalid, checkRequired, intOption, type Present} from '../options.js'
+import {KtError} from '../../engine/index.js'
 import {UsageError} from '../errors.js'
 
 export const ACTIONS = ['create', 'list', 'describe', 'alter', 'delete'] as const
@@ -31,6 +32,7 @@ export interface TopicFlags {
   'replication-factor'?: string
   topic?: string
   'topic-id'?: string
+  'delete-config'?: string[]
   'topics-with-overrides': boolean
   'unavailable-partitions': boolean
   'under-min-isr-partitions': boolean
@@ -122,7 +124,8 @@ function parseConfigs(pairs: string[] | undefined): Array<[string, string]> {
   return (pairs ?? []).map((pair) => {
     const parts = pair.split('=').map((s) => s.trim())
     if (parts.length !== 2)
-      throw new UsageError(
+      throw new KtError(
+        'INVALID_CONFIG',
         'requirement failed: Invalid topic config: all configs to be added must be in the format "key=val".',
       )
     return [parts[0], parts[1]]
