@@ -35,11 +35,10 @@ export function validateLineReaderConfig(c: LineReaderConfig): void {
     throw new KtError('INVALID_CONFIG', `${a} and ${b} may not be equal`)
   }
 
-  if (c.parseHeaders) {
-    if (c.headersDelimiter === c.headersSeparator) fail('headers.delimiter', 'headers.separator')
-    if (c.headersDelimiter === c.headersKeySeparator) fail('headers.delimiter', 'headers.key.separator')
-    if (c.headersSeparator === c.headersKeySeparator) fail('headers.separator', 'headers.key.separator')
-  }
+  // Kafka checks these whether or not parse.headers is on.
+  if (c.headersDelimiter === c.headersSeparator) fail('headers.delimiter', 'headers.separator')
+  if (c.headersDelimiter === c.headersKeySeparator) fail('headers.delimiter', 'headers.key.separator')
+  if (c.headersSeparator === c.headersKeySeparator) fail('headers.separator', 'headers.key.separator')
 
   if (c.nullMarker !== undefined) {
     if (c.nullMarker === c.keySeparator) fail('null.marker', 'key.separator')
@@ -72,6 +71,8 @@ export class LineMessageReader implements RecordReader {
     private readonly sink: (record: InputRecord) => void,
     /** A line longer than this cannot become a record: report it without buffering it all. */
     private readonly maxLineBytes = Number.POSITIVE_INFINITY,
+    /** The record size limit behind maxLineBytes, for the message. */
+    private readonly recordLimit = maxLineBytes,
   ) {
     this.keySep = Buffer.from(config.keySeparator)
     this.headersDelim = Buffer.from(config.headersDelimiter)
@@ -152,7 +153,7 @@ export class LineMessageReader implements RecordReader {
     if (this.carryBytes > this.maxLineBytes)
       throw new KtError(
         'MESSAGE_TOO_LARGE',
-        `Line number ${this.lineNumber + 1} is longer than ${this.maxLineBytes} bytes, the largest record the topic accepts`,
+        `Line number ${this.lineNumber + 1}: the line is longer than ${this.maxLineBytes} bytes, too large for a record of at most ${this.recordLimit} bytes`,
       )
   }
 

@@ -77,8 +77,9 @@ export class JsonRecordReader implements RecordReader {
   constructor(
     private readonly sink: (record: InputRecord) => void,
     maxLineBytes?: number,
+    recordLimit?: number,
   ) {
-    this.lines = new LineMessageReader(DEFAULT_LINE_READER_CONFIG, (r) => this.onLine(r), maxLineBytes)
+    this.lines = new LineMessageReader(DEFAULT_LINE_READER_CONFIG, (r) => this.onLine(r), maxLineBytes, recordLimit)
   }
 
   get lineNumber(): number {

@@ -14,6 +14,7 @@ import {
   StickyPartitioner,
   type ProduceBatch,
   type TopicMetadata,
+  varintSize,
 } from '../engine/index.js'
 import type {InputRecord} from './input-record.js'
 
@@ -29,16 +30,25 @@ export interface ProducerSettings {
   ignoreKeys: boolean
 }
 
-/** RecordBatch v2 header, plus the largest varints a record's length, deltas and sizes can take. */
+/** RecordBatch v2 header. */
 const BATCH_OVERHEAD = 61
-const RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5
+/** attributes + the largest timestamp delta, offset delta and length varints (Kafka's MAX_RECORD_OVERHEAD). */
+const MAX_RECORD_OVERHEAD = 21
 
-/** Bytes a record can add to a batch, at most (Kafka's estimateSizeInBytesUpperBound). */
+/** Bytes a record can add to a batch, at most: Kafka's DefaultRecord.recordSizeUpperBound. */
 export function recordSizeUpperBound(r: InputRecord): number {
-  let size = RECORD_OVERHEAD
-  if (r.key !== null) size += r.keyEnd - r.keyStart
-  if (r.value !== null) size += r.valueEnd - r.valueStart
-  if (r.headers !== null) for (const h of r.headers) size += 10 + h.key.length + (h.value === null ? 0 : h.value.length)
+  let size = MAX_RECORD_OVERHEAD
+  if (r.key === null) size += 1
+  else size += varintSize(r.keyEnd - r.keyStart) + r.keyEnd - r.keyStart
+  if (r.value === null) size += 1
+  else size += varintSize(r.valueEnd - r.valueStart) + r.valueEnd - r.valueStart
+  const headers = r.headers ?? []
+  size += varintSize(headers.length)
+  for (const h of headers) {
+    size += varintSize(h.key.length) + h.key.length
+    size += h.value === null ? 1 : varintSize(h.value.length) + h.value.length
+  }
+
   return size
 }
 
@@ -94,8 +104,9 @@ export class Producer {
           'UNKNOWN_TOPIC_OR_PARTITION',
           `Partition ${partition} of topic '${this.topic.name}' does not exist (it has ${count} partition(s))`,
         )
-    } else if (r.key !== null && !this.settings.ignoreKeys)
+    } else if (r.key !== null && !this.settings.ignoreKeys && this.settings.partitioner === 'default')
       partition = partitionForKey(r.key, count, r.keyStart, r.keyEnd)
+    // The sticky partitioner takes null keys; a configured partitioner (round-robin) takes every record.
     else partition = this.nullKeyPartitioner.partition(count, size)
 
     let builder = this.open[partition]

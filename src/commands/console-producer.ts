@@ -5,7 +5,7 @@ import type {RecordReader} from '../client/input-record.js'
 import {KtCommand} from '../cli/base-command.js'
 import {keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
 import {LineMessageReader} from '../cli/line-reader.js'
-import {useColour} from '../cli/output/color.js'
+import {PLAIN, styler, useColour} from '../cli/output/color.js'
 import {ProgressLine} from '../cli/output/progress.js'
 import {parseProducerOptions} from '../cli/producer/options.js'
 import {ensureTopic} from '../cli/ensure-topic.js'
@@ -105,10 +105,11 @@ export default class ConsoleProducer extends KtCommand {
     const stop = new StopController()
     const stdin = new StdinSource(stop)
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY)
+    const showProgress = !process.stdin.isTTY && Boolean(process.stderr.isTTY)
     const progress = new ProgressLine(
       process.stderr,
-      !process.stdin.isTTY && Boolean(process.stderr.isTTY),
-      useColour(process.stderr),
+      showProgress,
+      showProgress ? await styler(useColour(process.stderr)) : PLAIN,
     )
     let now = Date.now()
     const sink = (record: Parameters<Producer['send']>[0]) => {
@@ -116,11 +117,19 @@ export default class ConsoleProducer extends KtCommand {
       producer.send(record, now)
     }
 
-    const maxLine = Math.min(options.settings.maxRequestSize, topic.maxMessageBytes) * 4 + 1024
+    // A record that is too large is refused with Kafka's message once its line is read; a line
+    // many times the limit is refused before it is all in memory.
+    const recordLimit = Math.min(options.settings.maxRequestSize, topic.maxMessageBytes)
+    const lineLimit = recordLimit * 16 + 1024 * 1024
     const reader: RecordReader =
       options.input === 'json'
-        ? new JsonRecordReader(sink, maxLine)
-        : new LineMessageReader(options.reader, sink, maxLine)
+        ? new JsonRecordReader(sink, lineLimit, recordLimit)
+        : new LineMessageReader(options.reader, sink, lineLimit, recordLimit)
+    const withLine = (error: unknown): unknown => {
+      if (!isKtError(error) || error.code === 'CORRUPT_MESSAGE' || /line number/i.test(error.message)) return error
+      return new KtError(error.code, `Line number ${reader.lineNumber}: ${error.message}`)
+    }
+
     let bytes = 0
     let failure: Error | undefined
     let lingerDeadline = 0
@@ -136,7 +145,12 @@ export default class ConsoleProducer extends KtCommand {
         }
 
         if (event.type === 'end') {
-          reader.end()
+          try {
+            reader.end()
+          } catch (error) {
+            throw withLine(error)
+          }
+
           break
         }
 
@@ -146,13 +160,7 @@ export default class ConsoleProducer extends KtCommand {
           if (options.sync) await pushSync(reader, event.chunk, producer)
           else reader.push(event.chunk)
         } catch (error) {
-          if (!isKtError(error) || error.code === 'CORRUPT_MESSAGE') throw error
-          throw new KtError(
-            error.code,
-            error.message.includes('line number')
-              ? error.message
-              : `Line number ${reader.lineNumber + 1}: ${error.message}`,
-          )
+          throw withLine(error)
         }
 
         bytes += event.chunk.length

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {KtCommand} from '../cli/base-command.js'
 import {jsonFlag, keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
 import {renderTopicsText, topicsJson} from '../cli/output/topics.js'
-import {useColour} from '../cli/output/color.js'
+import {styler, useColour} from '../cli/output/color.js'
 import {parseTopicOptions} from '../cli/topics/options.js'
 import {runTopicCommand} from '../cli/topics/service.js'
 
@@ -99,7 +99,7 @@ export default class Topics extends KtCommand {
     process.stdout.write(
       options.json
         ? JSON.stringify(topicsJson(result), null, 2) + '\n'
-        : renderTopicsText(result, useColour(process.stdout)),
+        : renderTopicsText(result, await styler(useColour(process.stdout))),
     )
   }
 }

@@ -59,10 +59,11 @@ function loadNative(): NativeCrc32c | undefined {
   }
 }
 
-const native = loadNative()
+let native: NativeCrc32c | null | undefined
 
-/** CRC-32C of buf[start, end), as an unsigned 32-bit number. */
-export const crc32c: (buf: Uint8Array, start?: number, end?: number) => number = native
-  ? (buf, start = 0, end = buf.length) =>
-      native(start === 0 && end === buf.length ? buf : buf.subarray(start, end)) >>> 0
-  : crc32cPortable
+/** CRC-32C of buf[start, end), as an unsigned 32-bit number. The native code loads on first use. */
+export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
+  if (native === undefined) native = loadNative() ?? null
+  if (native === null) return crc32cPortable(buf, start, end)
+  return native(start === 0 && end === buf.length ? buf : buf.subarray(start, end)) >>> 0
+}

@@ -29,6 +29,7 @@ export {
   type TimestampType,
 } from './record-batch.js'
 export {hasCollidingCharacters, INTERNAL_TOPICS} from './topics.js'
+export {varintSize} from './varint.js'
 export type * from './types.js'
 
 /** Opens (creating if needed) the store in dataDir and returns the embedded broker over it. */

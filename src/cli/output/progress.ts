@@ -1,5 +1,5 @@
 // A live rate line on stderr for large piped inputs, only when stderr is a terminal.
-import {styler} from './color.js'
+import type {Styler} from './color.js'
 
 const FIRST_AFTER_MS = 1000
 const EVERY_MS = 250
@@ -8,15 +8,11 @@ export class ProgressLine {
   private readonly started = Date.now()
   private last = 0
   private shown = false
-  private readonly s
-
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly enabled: boolean,
-    colour: boolean,
-  ) {
-    this.s = styler(colour)
-  }
+    private readonly s: Styler,
+  ) {}
 
   update(records: number, bytes: number): void {
     if (!this.enabled) return

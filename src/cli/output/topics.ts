@@ -2,10 +2,9 @@
 // labels on a terminal, and kt's JSON document with --json.
 import type {PartitionDescription, TopicDescription} from '../../engine/index.js'
 import type {TopicCommandResult} from '../topics/service.js'
-import {styler} from './color.js'
+import type {Styler} from './color.js'
 
-export function renderTopicsText(result: TopicCommandResult, colour: boolean): string {
-  const s = styler(colour)
+export function renderTopicsText(result: TopicCommandResult, s: Styler): string {
   switch (result.action) {
     case 'create': {
       return result.created ? `Created topic ${result.created.name}.\n` : ''
