@@ -287,7 +287,9 @@ describe('RecordBatchBuilder → checkBatch → decodeRecords', () => {
       {headers: [], key: Buffer.from('k2'), pad: 0, timestamp: 6, value: Buffer.from('v2')},
     ])
     const out: string[] = []
-    forEachRecord(batch, checkBatch(batch), (r) => out.push(`${r.offset}:${r.key}=${r.value}@${r.timestamp}`))
+    forEachRecord(batch, checkBatch(batch), (r) => {
+      out.push(`${r.offset}:${r.key}=${r.value}@${r.timestamp}`)
+    })
     expect(out).toEqual(['0:k1=v1@5', '1:k2=v2@6'])
   })
 })
