@@ -148,7 +148,8 @@ export class LineMessageReader implements RecordReader {
   }
 
   private hold(part: Buffer): void {
-    this.carry.push(part)
+    // A copy: the caller may reuse the chunk's memory once push() returns.
+    this.carry.push(Buffer.from(part))
     this.carryBytes += part.length
     if (this.carryBytes > this.maxLineBytes)
       throw new KtError(

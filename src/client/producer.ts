@@ -30,6 +30,9 @@ export interface ProducerSettings {
   ignoreKeys: boolean
 }
 
+/** Batch memory reserved per flush; batches beyond it get their own allocation. */
+const FLUSH_ARENA_BYTES = 12 * 1024 * 1024
+
 /** RecordBatch v2 header. */
 const BATCH_OVERHEAD = 61
 /** attributes + the largest timestamp delta, offset delta and length varints (Kafka's MAX_RECORD_OVERHEAD). */
@@ -52,6 +55,41 @@ export function recordSizeUpperBound(r: InputRecord): number {
   return size
 }
 
+/**
+ * One block of memory for a flush's worth of work: the current input chunk at the start, the
+ * batches being built after it. Values then move from input to batch with copyWithin (no
+ * allocation, no garbage); the batch part is reused once a flush has stored its batches.
+ */
+class Arena {
+  static readonly INPUT = 1024 * 1024 + 64 * 1024
+  private readonly memory: Buffer
+  private next = Arena.INPUT
+
+  constructor(batchBytes: number) {
+    this.memory = Buffer.allocUnsafeSlow(Arena.INPUT + batchBytes)
+  }
+
+  /** The chunk, copied to the input part (chunks too large to fit are used where they are). */
+  stage(chunk: Buffer): Buffer {
+    if (chunk.length > Arena.INPUT) return chunk
+    chunk.copy(this.memory, 0)
+    return this.memory.subarray(0, chunk.length)
+  }
+
+  /** Space for one batch, or undefined when this flush's part is used up. */
+  take(size: number): Buffer | undefined {
+    if (this.next + size > this.memory.length) return undefined
+    const region = this.memory.subarray(this.next, this.next + size)
+    this.next += size
+    return region
+  }
+
+  /** The stored batches are no longer needed. */
+  reset(): void {
+    this.next = Arena.INPUT
+  }
+}
+
 export class Producer {
   /** Records handed to the broker and committed so far. */
   sent = 0
@@ -62,8 +100,7 @@ export class Producer {
   private readonly nullKeyPartitioner: NullKeyPartitioner
   private readonly batchLimit: number
   private readonly recordLimit: number
-  /** Batch buffers of the standard size, reused once the broker has stored their batches. */
-  private readonly pool: Buffer[] = []
+  private readonly arena: Arena
   private readonly bufferSize: number
 
   constructor(
@@ -80,6 +117,16 @@ export class Producer {
     this.batchLimit = Math.max(1, Math.min(settings.batchSize, topic.maxMessageBytes))
     this.recordLimit = Math.min(settings.maxRequestSize, topic.maxMessageBytes)
     this.bufferSize = this.batchLimit + 64
+    this.arena = new Arena(FLUSH_ARENA_BYTES)
+  }
+
+  /**
+   * Where the caller should put an input chunk before reading records out of it: records read
+   * from the returned bytes are copied into batches without allocation. The bytes are valid
+   * until the next call.
+   */
+  stage(chunk: Buffer): Buffer {
+    return this.arena.stage(chunk)
   }
 
   /** Records waiting for the next flush. */
@@ -117,7 +164,8 @@ export class Producer {
 
     if (!builder) {
       const standard = size + BATCH_OVERHEAD <= this.bufferSize
-      builder = new RecordBatchBuilder(standard ? (this.pool.pop() ?? this.bufferSize) : size + BATCH_OVERHEAD + 64)
+      const size0 = standard ? this.bufferSize : size + BATCH_OVERHEAD + 64
+      builder = new RecordBatchBuilder(this.arena.take(size0) ?? size0)
       this.open[partition] = builder
     }
 
@@ -156,6 +204,8 @@ export class Producer {
     this.pendingSize = 0
     await this.broker.produce(batches, this.settings.acks)
     this.sent += records
+    // The broker copied the batches into the store: their memory can take new batches.
+    this.arena.reset()
     return records
   }
 

@@ -157,8 +157,9 @@ export default class ConsoleProducer extends KtCommand {
         now = Date.now()
         const before = producer.pendingRecords
         try {
-          if (options.sync) await pushSync(reader, event.chunk, producer)
-          else reader.push(event.chunk)
+          const chunk = producer.stage(event.chunk)
+          if (options.sync) await pushSync(reader, chunk, producer)
+          else reader.push(chunk)
         } catch (error) {
           throw withLine(error)
         }

@@ -317,6 +317,8 @@ export function recordSizeUpperBound(
  */
 export class RecordBatchBuilder {
   private buf: Buffer
+  /** A view of the whole ArrayBuffer behind buf, for copyWithin from input in the same memory. */
+  private whole: Buffer | undefined
   private pos = BATCH_HEADER_SIZE
   private baseTimestamp = -1
   private maxTimestamp = -1
@@ -368,13 +370,13 @@ export class RecordBatchBuilder {
     p = writeVarint(buf, p, offsetDelta)
     p = writeVarint(buf, p, keyLength)
     if (keyLength > 0) {
-      key!.copy(buf, p, keyStart, keyEnd)
+      this.copyIn(key!, keyStart, keyEnd, p)
       p += keyLength
     }
 
     p = writeVarint(buf, p, valueLength)
     if (valueLength > 0) {
-      value!.copy(buf, p, valueStart, valueEnd)
+      this.copyIn(value!, valueStart, valueEnd, p)
       p += valueLength
     }
 
@@ -423,7 +425,21 @@ export class RecordBatchBuilder {
     batch.writeInt32BE(-1, OFF_BASE_SEQUENCE)
     batch.writeInt32BE(this.count, OFF_RECORD_COUNT)
     batch.writeUInt32BE(crc32c(batch, OFF_ATTRIBUTES, batch.length), OFF_CRC)
+    BUILT_HERE.add(batch)
     return batch
+  }
+
+  /**
+   * Copies source[start, end) to buf at pos. When the source lies in the same ArrayBuffer (the
+   * producer stages its input next to its batches), copyWithin does it without allocating — about
+   * three times faster than Buffer#copy for record-sized pieces.
+   */
+  private copyIn(source: Buffer, start: number, end: number, pos: number): void {
+    if (source.buffer === this.buf.buffer) {
+      this.whole ??= Buffer.from(this.buf.buffer)
+      const from = source.byteOffset + start
+      this.whole.copyWithin(this.buf.byteOffset + pos, from, from + (end - start))
+    } else source.copy(this.buf, pos, start, end)
   }
 
   private ensure(extra: number): void {
@@ -431,7 +447,19 @@ export class RecordBatchBuilder {
     const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + extra))
     this.buf.copy(grown, 0, 0, this.pos)
     this.buf = grown
+    this.whole = undefined
   }
+}
+
+/**
+ * Batches this engine's own RecordBatchBuilder made in this process. Their structure, CRC and
+ * maxTimestamp are right by construction, so the appender need not re-verify them; bytes from
+ * anywhere else (a file, a future wire client) are validated in full.
+ */
+const BUILT_HERE = new WeakSet<Buffer>()
+
+export function builtHere(batch: Buffer): boolean {
+  return BUILT_HERE.has(batch)
 }
 
 /** Wraps a decode failure of a stored batch as a CORRUPT_MESSAGE error naming where it is. */
