@@ -146,7 +146,8 @@ describe('appendTx', () => {
 
   it('rejects a batch with a bad CRC, and stores nothing of that transaction', () => {
     s.append([{batch: batchOfCount(2), partition: 0, topic: 't'}])
-    const bad = batchOfCount(3)
+    // A copy: batches a RecordBatchBuilder of this process made are trusted; foreign bytes are not.
+    const bad = Buffer.from(batchOfCount(3))
     bad[bad.length - 1] ^= 0x01
     const e = errorOf(() =>
       s.append([
@@ -469,7 +470,8 @@ describe('broker-level defaults', () => {
 
 /** A CreateTime batch whose header maxTimestamp understates its records' timestamps (CRC fixed up). */
 function batchWithUnderstatedMaxTimestamp(timestamps: number[], headerMax: number): Buffer {
-  const batch = batchOfCount(timestamps.length, 'v', timestamps)
+  // Bytes from a foreign client (a copy, not this process's own built batch).
+  const batch = Buffer.from(batchOfCount(timestamps.length, 'v', timestamps))
   writeInt64(batch, 35, headerMax)
   batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17)
   expect(() => checkBatch(batch)).not.toThrow()
