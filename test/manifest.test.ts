@@ -13,7 +13,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 function committedManifest(): string | undefined {
   if (!existsSync(`${ROOT}.git`)) return undefined
   try {
-    return execFileSync('git', ['show', 'HEAD:oclif.manifest.json'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})
+    return execFileSync('git', ['show', 'HEAD:oclif.manifest.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
   } catch {
     return undefined
   }

@@ -55,6 +55,11 @@ export abstract class KtCommand extends Command {
   override async catch(error: Interfaces.CommandError): Promise<unknown> {
     await this.closeBroker()
     if (error instanceof Errors.ExitError) throw error
+    return this.exit(this.report(error))
+  }
+
+  /** Writes the one stderr line for an error and returns the exit code it means. */
+  protected report(error: Error): number {
     let code: number = EXIT.error
     if (error instanceof UsageError) {
       code = EXIT.usage
@@ -70,7 +75,7 @@ export abstract class KtCommand extends Command {
       else process.stderr.write('(run with DEBUG=kt to see the stack trace)\n')
     }
 
-    return this.exit(code)
+    return code
   }
 
   override async finally(error: Error | undefined): Promise<unknown> {

@@ -105,16 +105,13 @@ export default class ConsoleConsumer extends KtCommand {
           ),
       },
     )
-    let processed = 0
+    const progress = {processed: 0}
+    const onSkip = (message: string) =>
+      process.stderr.write(`ERROR Error processing message, skipping this message: ${message}\n`)
     let failure: Error | undefined
     try {
       await consumer.open(options.start)
-      const result = await consumeLoop(broker, consumer, options.formatter, out, stop, {
-        ...options,
-        onSkip: (message) =>
-          process.stderr.write(`ERROR Error processing message, skipping this message: ${message}\n`),
-      })
-      processed = result.processed
+      await consumeLoop(broker, consumer, options.formatter, out, stop, {...options, onSkip}, progress)
     } catch (error) {
       failure = error as Error
     }
@@ -131,8 +128,14 @@ export default class ConsoleConsumer extends KtCommand {
     }
 
     if (stop.reason === 'epipe') process.stderr.write('Unable to write to standard out, closing consumer.\n')
-    process.stderr.write(`Processed a total of ${processed} messages\n`)
-    if (failure) throw failure
+    // The error (if any) first; the count is always the last line.
+    const code = failure ? this.report(failure) : undefined
+    process.stderr.write(`Processed a total of ${progress.processed} messages\n`)
+    if (code !== undefined) {
+      await this.closeBroker()
+      this.exit(code)
+    }
+
     if (stop.reason === 'signal') {
       await this.closeBroker()
       this.exit(EXIT.interrupted)

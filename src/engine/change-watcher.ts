@@ -57,7 +57,7 @@ export class ChangeWatcher {
       }
 
       const poll = setInterval(check, SAFETY_POLL_MS)
-      timers.add(setTimeout(done, timeoutMs))
+      if (Number.isFinite(timeoutMs)) timers.add(setTimeout(done, Math.min(timeoutMs, 2_147_483_647)))
       this.listeners.add(onEvent)
       signal?.addEventListener('abort', done, {once: true})
     })

@@ -241,6 +241,8 @@ export function fetchTx(db: Db, topic: string, partition: number, offset: number
     try {
       checkBatch(b.data)
     } catch (error) {
+      // The good batches before a corrupt one are still served; the next fetch reports it.
+      if (result.batches.length > 0) break
       throw corruptBatchError(topic, partition, b.base_offset, (error as Error).message)
     }
 

@@ -16,10 +16,15 @@ export interface LoopOptions {
   onSkip: (message: string) => void
 }
 
-export type LoopEnd = 'end-of-log' | 'error' | 'max-messages' | 'stopped' | 'timeout'
+export type LoopEnd = 'end-of-log' | 'max-messages' | 'stopped' | 'timeout'
 
-/** Output buffered beyond this is handed to stdout before fetching more. */
-const FLUSH_AT = 1024 * 1024
+/** Records processed so far (printed, skipped, or failed), readable even when the loop throws. */
+export interface LoopProgress {
+  processed: number
+}
+
+/** Longest sleep between checks when nothing has a deadline (a manually assigned consumer). */
+const MAX_WAIT_MS = 60_000
 
 export async function consumeLoop(
   broker: Broker,
@@ -28,23 +33,23 @@ export async function consumeLoop(
   out: DataWriter,
   stop: StopController,
   options: LoopOptions,
-): Promise<{processed: number; end: LoopEnd}> {
-  let processed = 0
+  progress: LoopProgress,
+): Promise<LoopEnd> {
   let lastRecordAt = Date.now()
   const view = new RecordView()
   const max = options.maxMessages ?? Number.POSITIVE_INFINITY
   for (;;) {
-    if (stop.stopped) return {end: 'stopped', processed}
-    if (processed >= max) return {end: 'max-messages', processed}
+    if (stop.stopped) return 'stopped'
+    if (progress.processed >= max) return 'max-messages'
     const fetched = await consumer.poll()
     if (!fetched) {
-      if (options.exitAtEnd && consumer.atEndOfAssignment()) return {end: 'end-of-log', processed}
+      if (options.exitAtEnd && consumer.atEndOfAssignment()) return 'end-of-log'
       await out.flush()
       const now = Date.now()
-      let wait = consumer.nextMaintenanceIn(now)
+      let wait = Math.min(consumer.nextMaintenanceIn(now), MAX_WAIT_MS)
       if (options.timeoutMs !== undefined) {
         const left = lastRecordAt + options.timeoutMs - now
-        if (left <= 0) return {end: 'timeout', processed}
+        if (left <= 0) return 'timeout'
         wait = Math.min(wait, left)
       }
 
@@ -67,11 +72,13 @@ export async function consumeLoop(
           header,
           (r) => {
             if (r.offset < from) return true
-            if (processed >= max) {
+            if (progress.processed >= max) {
               full = false
               return false
             }
 
+            // Counted before formatting, as Kafka does: a record that fails to print counts too.
+            progress.processed++
             try {
               formatter.write(topic, partition, r, out)
             } catch (error) {
@@ -84,7 +91,6 @@ export async function consumeLoop(
               options.onSkip(`${error.message} ${where}`)
             }
 
-            processed++
             next = r.offset + 1
             return true
           },
@@ -106,7 +112,9 @@ export async function consumeLoop(
     }
 
     if (failure) throw failure
-    if (out.pending >= FLUSH_AT) await out.flush()
+    // Hand this fetch's output to stdout and let the event loop run, so that a full pipe, a
+    // closed pipe or a signal is noticed before the next fetch.
+    await out.flush()
     await consumer.maintain()
   }
 }
