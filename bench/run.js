@@ -29,8 +29,12 @@ function spread(xs) {
   return `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms`
 }
 
-/** Wall time of a shell command in ms. */
+/**
+ * Wall time of a shell command in ms. Dirty pages left by an earlier run are written out first
+ * (`sync`, untimed), so that no run pays for its predecessor's writeback.
+ */
 function time(cmd, env = {}) {
+  spawnSync('sync')
   const t0 = performance.now()
   const r = spawnSync('bash', ['-c', cmd], {env: {...process.env, ...env}, stdio: ['ignore', 'ignore', 'pipe']})
   const ms = performance.now() - t0
@@ -122,7 +126,14 @@ async function startup() {
 
   const k = median(ktTimes)
   const n = median(nodeTimes)
-  row('startup: kt topics --list (empty store)', `${k.toFixed(0)} ms (${spread(ktTimes)})`, 'node -e 0', `${n.toFixed(0)} ms`, `${(k / n).toFixed(2)}× node`, 'target ≤ 3×')
+  row(
+    'startup: kt topics --list (empty store)',
+    `${k.toFixed(0)} ms (${spread(ktTimes)})`,
+    'node -e 0',
+    `${n.toFixed(0)} ms`,
+    `${(k / n).toFixed(2)}× node`,
+    'target ≤ 3×',
+  )
 }
 
 async function produce(keyed) {
@@ -133,12 +144,20 @@ async function produce(keyed) {
   const ktTimes = []
   for (let i = 0; i < RUNS; i++) {
     const dir = freshStore('produce')
-    execFileSync('node', [BIN, 'topics', '--create', '--topic', 't', '--partitions', String(partitions)], {env: {...process.env, KT_DATA_DIR: dir}})
-    ktTimes.push(time(`${kt(`console-producer --topic t --producer-property acks=1 ${props}`)} < ${file}`, {KT_DATA_DIR: dir}))
+    execFileSync('node', [BIN, 'topics', '--create', '--topic', 't', '--partitions', String(partitions)], {
+      env: {...process.env, KT_DATA_DIR: dir},
+    })
+    ktTimes.push(
+      time(`${kt(`console-producer --topic t --producer-property acks=1 ${props}`)} < ${file}`, {KT_DATA_DIR: dir}),
+    )
   }
 
   // Check that everything arrived, once.
-  const described = JSON.parse(execFileSync('node', [BIN, 'topics', '--describe', '--topic', 't', '--json'], {env: {...process.env, KT_DATA_DIR: join(WORK, 'produce')}}))
+  const described = JSON.parse(
+    execFileSync('node', [BIN, 'topics', '--describe', '--topic', 't', '--json'], {
+      env: {...process.env, KT_DATA_DIR: join(WORK, 'produce')},
+    }),
+  )
   const stored = described.topics[0].partitions.reduce((n, p) => n + p.recordCount, 0)
   if (stored !== RECORDS) throw new Error(`produce stored ${stored} records, expected ${RECORDS}`)
 
@@ -146,8 +165,16 @@ async function produce(keyed) {
   for (let i = 0; i < RUNS; i++) catTimes.push(time(`cat ${file} > /dev/null`))
   const k = median(ktTimes)
   const c = median(catTimes)
-  const label = keyed ? `produce: ${RECORDS / 1e6}M keyed records → 6 partitions, acks=1` : `produce: ${RECORDS / 1e6}M × 100 B → 1 partition, acks=1`
-  row(label, `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(ktTimes)})`, 'cat FILE > /dev/null', `${mbps(bytes, c)}`, `${(c / k).toFixed(3)} of cat`)
+  const label = keyed
+    ? `produce: ${RECORDS / 1e6}M keyed records → 6 partitions, acks=1`
+    : `produce: ${RECORDS / 1e6}M × 100 B → 1 partition, acks=1`
+  row(
+    label,
+    `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(ktTimes)})`,
+    'cat FILE > /dev/null',
+    `${mbps(bytes, c)}`,
+    `${(c / k).toFixed(3)} of cat`,
+  )
 
   if (hasSqlite3()) {
     const sqlTimes = []
@@ -159,7 +186,14 @@ async function produce(keyed) {
     }
 
     const s = median(sqlTimes)
-    row(label, `${k.toFixed(0)} ms`, 'sqlite3 .import (one-column table)', `${rate(RECORDS, s)} (${s.toFixed(0)} ms)`, `${(s / k).toFixed(2)}× faster`, keyed ? '' : 'target ≥ 1.5×')
+    row(
+      label,
+      `${k.toFixed(0)} ms`,
+      'sqlite3 .import (one-column table)',
+      `${rate(RECORDS, s)} (${s.toFixed(0)} ms)`,
+      `${(s / k).toFixed(2)}× faster`,
+      keyed ? '' : 'target ≥ 1.5×',
+    )
   }
 }
 
@@ -167,17 +201,28 @@ async function drain() {
   const file = await valuesFile()
   const bytes = statSync(file).size
   const dir = freshStore('drain')
-  execFileSync('bash', ['-c', `${kt('console-producer --topic t --producer-property acks=1')} < ${file}`], {env: {...process.env, KT_DATA_DIR: dir}})
+  execFileSync('bash', ['-c', `${kt('console-producer --topic t --producer-property acks=1')} < ${file}`], {
+    env: {...process.env, KT_DATA_DIR: dir},
+  })
   const ktTimes = []
   const catTimes = []
   for (let i = 0; i < RUNS; i++) {
-    ktTimes.push(time(`${kt('console-consumer --topic t --from-beginning --exit-at-end')} > /dev/null`, {KT_DATA_DIR: dir}))
+    ktTimes.push(
+      time(`${kt('console-consumer --topic t --from-beginning --exit-at-end')} > /dev/null`, {KT_DATA_DIR: dir}),
+    )
     catTimes.push(time(`cat ${file} > /dev/null`))
   }
 
   const k = median(ktTimes)
   const c = median(catTimes)
-  row(`drain: ${RECORDS / 1e6}M stored records → /dev/null`, `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(ktTimes)})`, 'cat of the same bytes', mbps(bytes, c), `${(c / k).toFixed(3)} of cat`, 'target ≥ 2,000,000 rec/s')
+  row(
+    `drain: ${RECORDS / 1e6}M stored records → /dev/null`,
+    `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(ktTimes)})`,
+    'cat of the same bytes',
+    mbps(bytes, c),
+    `${(c / k).toFixed(3)} of cat`,
+    'target ≥ 2,000,000 rec/s',
+  )
 }
 
 /** A following consumer's produce→print latency, with a producer process fed one line every 10 ms. */
@@ -196,7 +241,10 @@ async function latency(acks) {
     for (const line of lines) latencies.push(now - Number(line))
   })
   await new Promise((r) => setTimeout(r, 1500))
-  const producer = spawn('node', [BIN, 'console-producer', '--topic', 'lat', '--producer-property', `acks=${acks}`], {env, stdio: ['pipe', 'ignore', 'pipe']})
+  const producer = spawn('node', [BIN, 'console-producer', '--topic', 'lat', '--producer-property', `acks=${acks}`], {
+    env,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  })
   await new Promise((r) => setTimeout(r, 800))
   const sent = 1000
   for (let i = 0; i < sent; i++) {
@@ -230,7 +278,10 @@ async function idle() {
   const dir = freshStore('idle')
   const env = {...process.env, KT_DATA_DIR: dir}
   execFileSync('node', [BIN, 'topics', '--create', '--topic', 'idle'], {env})
-  const consumer = spawn('node', [BIN, 'console-consumer', '--topic', 'idle', '--group', 'idle-bench'], {env, stdio: ['ignore', 'ignore', 'ignore']})
+  const consumer = spawn('node', [BIN, 'console-consumer', '--topic', 'idle', '--group', 'idle-bench'], {
+    env,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  })
   await new Promise((r) => setTimeout(r, 2000))
   const before = cpuMs(consumer.pid)
   const t0 = performance.now()
@@ -239,7 +290,13 @@ async function idle() {
   const wall = performance.now() - t0
   consumer.kill('SIGINT')
   await new Promise((r) => consumer.on('close', r))
-  row('idle: following consumer (with a group), 10 s', `${((used / wall) * 100).toFixed(2)} % of a core`, 'target', '< 1 %', used / wall < 0.01 ? 'met' : 'not met')
+  row(
+    'idle: following consumer (with a group), 10 s',
+    `${((used / wall) * 100).toFixed(2)} % of a core`,
+    'target',
+    '< 1 %',
+    used / wall < 0.01 ? 'met' : 'not met',
+  )
 }
 
 const scenarios = {
@@ -256,16 +313,29 @@ const scenarios = {
 
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(scenarios)
 const order = ['startup', 'produce', 'produce-keyed', 'drain', 'latency', 'idle'].filter((s) => wanted.includes(s))
-console.log(`kt bench — ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`)
+console.log(
+  `kt bench — ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+)
 for (const name of order) {
   process.stderr.write(`running ${name}…\n`)
   await scenarios[name]()
 }
 
 const cols = ['scenario', 'kt', 'baseline', 'baselineFigure', 'ratio', 'note']
-const heads = {baseline: 'baseline', baselineFigure: 'baseline figure', kt: 'kt', note: 'note', ratio: 'ratio', scenario: 'scenario'}
+const heads = {
+  baseline: 'baseline',
+  baselineFigure: 'baseline figure',
+  kt: 'kt',
+  note: 'note',
+  ratio: 'ratio',
+  scenario: 'scenario',
+}
 const widths = cols.map((c) => Math.max(heads[c].length, ...rows.map((r) => String(r[c]).length)))
-const line = (r) => cols.map((c, i) => String(r[c]).padEnd(widths[i])).join('  ').trimEnd()
+const line = (r) =>
+  cols
+    .map((c, i) => String(r[c]).padEnd(widths[i]))
+    .join('  ')
+    .trimEnd()
 console.log(line(heads))
 console.log(widths.map((w) => '-'.repeat(w)).join('  '))
 for (const r of rows) console.log(line(r))

@@ -1,6 +1,9 @@
 // The base of every kt command: the shared --data-dir flag, Kafka-style single-dash options,
 // opening and closing the broker, and turning errors into one stderr line and an exit code.
-import {Command, Errors, Flags, type Interfaces, loadHelpClass} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
@@ -31,6 +34,7 @@ export abstract class KtCommand extends Command {
     this.argv = normalizeKafkaArgv(this.argv, {names: new Set([...names, 'help', 'version']), withValue})
     // Every Kafka tool takes --help and --version (also as -help / -version).
     if (this.argv.includes('--help')) {
+      const {loadHelpClass} = await import('@oclif/core/help')
       const Help = await loadHelpClass(this.config)
       await new Help(this.config).showHelp([this.id ?? ''])
       this.exit(EXIT.ok)

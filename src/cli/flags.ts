@@ -1,6 +1,6 @@
 // Flag builders shared by the commands, and the flags every Kafka tool has but kt's embedded
 // broker cannot honour yet (refused with a clear message rather than silently ignored).
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {UsageError} from './errors.js'
 

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {Consumer} from '../client/consumer.js'
 import {KtCommand} from '../cli/base-command.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {Producer} from '../client/producer.js'
 import type {RecordReader} from '../client/input-record.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {KtCommand} from '../cli/base-command.js'
 import {jsonFlag, keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'

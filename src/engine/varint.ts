@@ -3,6 +3,11 @@
 
 /** Bytes needed for the zig-zag varint/varlong encoding of n. */
 export function varintSize(n: number): number {
+  if (n >= -0x4000_0000 && n < 0x4000_0000) {
+    const z = ((n << 1) ^ (n >> 31)) >>> 0
+    return z < 0x80 ? 1 : z < 0x4000 ? 2 : z < 0x20_0000 ? 3 : z < 0x1000_0000 ? 4 : 5
+  }
+
   if (n <= -(2 ** 52) || n >= 2 ** 52) return writeBigVarint(new Uint8Array(10), 0, BigInt(n))
   let z = n >= 0 ? n * 2 : -n * 2 - 1
   let size = 1

@@ -68,7 +68,7 @@ export async function consumeLoop(
         const from = Math.max(next, batch.baseOffset, consumer.positionOf(topic, partition))
         let full = true
         forEachRecord(
-          batch.data,
+          out.stage(batch.data),
           header,
           (r) => {
             if (r.offset < from) return true

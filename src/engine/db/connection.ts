@@ -2,7 +2,7 @@
 // prepared-statement cache. Every write goes through `immediate()`: one BEGIN IMMEDIATE
 // transaction, so concurrent kt processes queue on the busy timeout instead of failing.
 import Database from 'better-sqlite3'
-import {closeSync, mkdirSync, openSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 import {Worker} from 'node:worker_threads'
 
@@ -10,15 +10,28 @@ import {KtError} from '../errors.js'
 import {MIGRATIONS} from './schema.js'
 import {SQL, type StatementName} from './statements.js'
 
-/** Large pages keep record batches (kilobytes each) in one page and halve the write cost. */
-const PAGE_SIZE = 65_536
+/**
+ * 32 KiB pages: a 16 KiB record batch stays in one page and bulk writes cost half what 4 KiB pages
+ * cost, while a one-record commit (about four pages) stays small enough for millisecond latency
+ * (measured: 64 KiB pages produce no faster but double the p99 of a following consumer).
+ */
+const PAGE_SIZE = 32_768
 /** How long a writer waits for another process's transaction before giving up. */
 const BUSY_TIMEOUT_MS = 60_000
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+/** Reads map the file instead of copying pages through read(2): a drain reads each byte once less. */
+const MMAP_SIZE = 8 * 1024 * 1024 * 1024
 
 export type Durability = 'FULL' | 'NORMAL' | 'OFF'
 
 export const DB_FILE = 'kt.db'
+/**
+ * Touched after every write transaction commits. A watcher of the data directory sees the WAL
+ * being written before the commit is visible; this file's change comes after it, so a follower
+ * woken by it finds the new data at once.
+ */
+export const COMMIT_SIGNAL_FILE = 'kt.db-commit'
+const SIGNAL_BYTE = Buffer.from([0])
 
 /** A writer that has written this much starts checkpointing on a second thread. */
 const BACKGROUND_CHECKPOINT_AFTER_BYTES = 16 * 1024 * 1024
@@ -29,7 +42,12 @@ export class Db {
   private written = 0
   private checkpointer: {worker: Worker; busy: boolean; again: boolean; exited: Promise<void>} | undefined
 
-  private constructor(readonly connection: Database.Database) {}
+  private signalFd: number | undefined
+
+  private constructor(
+    readonly connection: Database.Database,
+    private readonly dataDir?: string,
+  ) {}
 
   static open(dataDir: string): Db {
     try {
@@ -39,7 +57,7 @@ export class Db {
       // companions the same permissions.
       closeSync(openSync(file, 'a', 0o600))
       const connection = new Database(file, {timeout: BUSY_TIMEOUT_MS})
-      const db = new Db(connection)
+      const db = new Db(connection, dataDir)
       db.configure()
       db.migrate()
       return db
@@ -68,7 +86,20 @@ export class Db {
 
   /** Runs fn in one BEGIN IMMEDIATE transaction. fn must be synchronous. */
   immediate<T>(fn: () => T): T {
-    return this.connection.transaction(fn).immediate()
+    const result = this.connection.transaction(fn).immediate()
+    this.signalCommit()
+    return result
+  }
+
+  /** One byte rewritten in place: an inotify event that follows the commit. */
+  private signalCommit(): void {
+    if (this.dataDir === undefined) return
+    try {
+      this.signalFd ??= openSync(join(this.dataDir, COMMIT_SIGNAL_FILE), 'w', 0o600)
+      writeSync(this.signalFd, SIGNAL_BYTE, 0, 1, 0)
+    } catch {
+      // Followers fall back to their own re-checks and safety poll.
+    }
   }
 
   /** Runs fn in one read transaction, so that everything it reads is one snapshot. */
@@ -110,6 +141,8 @@ export class Db {
   /** Closes the connection; waits for the checkpoint thread, which checkpoints what remains. */
   async close(): Promise<void> {
     if (this.connection.open) this.connection.close()
+    if (this.signalFd !== undefined) closeSync(this.signalFd)
+    this.signalFd = undefined
     const c = this.checkpointer
     this.checkpointer = undefined
     if (c) {
@@ -147,6 +180,7 @@ export class Db {
     c.pragma('foreign_keys = ON')
     c.pragma('synchronous = FULL')
     c.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`)
+    c.pragma(`mmap_size = ${MMAP_SIZE}`)
   }
 
   private migrate(): void {
