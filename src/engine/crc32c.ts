@@ -7,7 +7,7 @@ import {createRequire} from 'node:module'
 
 type NativeCrc32c = (input: Uint8Array, initialState?: number) => number
 
-const TABLE = buildTables()
+let tables: Int32Array | undefined
 
 function buildTables(): Int32Array {
   const t = new Int32Array(256 * 8)
@@ -29,7 +29,7 @@ function buildTables(): Int32Array {
 
 /** Slicing-by-8 CRC-32C over buf[start, end). */
 export function crc32cPortable(buf: Uint8Array, start = 0, end = buf.length): number {
-  const t = TABLE
+  const t = (tables ??= buildTables())
   let crc = -1
   let i = start
   const end8 = end - ((end - start) & 7)

@@ -5,8 +5,8 @@
 import Database from 'better-sqlite3'
 import {parentPort, workerData} from 'node:worker_threads'
 
-const {file, synchronous} = workerData as {file: string; synchronous: string}
-const db = new Database(file, {timeout: 60_000})
+const {file, nativeBinding, synchronous} = workerData as {file: string; nativeBinding?: string; synchronous: string}
+const db = new Database(file, {nativeBinding, timeout: 60_000})
 db.pragma(`synchronous = ${synchronous}`)
 
 parentPort!.on('message', (message: string) => {

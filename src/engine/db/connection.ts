@@ -2,7 +2,8 @@
 // prepared-statement cache. Every write goes through `immediate()`: one BEGIN IMMEDIATE
 // transaction, so concurrent kt processes queue on the busy timeout instead of failing.
 import Database from 'better-sqlite3'
-import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, writeSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {Worker} from 'node:worker_threads'
 
@@ -23,6 +24,20 @@ const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 const MMAP_SIZE = 8 * 1024 * 1024 * 1024
 
 export type Durability = 'FULL' | 'NORMAL' | 'OFF'
+
+/**
+ * better-sqlite3's compiled addon, named directly: otherwise it is located by the `bindings`
+ * package, which probes a dozen paths on every start (about 2 ms).
+ */
+export const NATIVE_BINDING: string | undefined = (() => {
+  try {
+    const main = createRequire(import.meta.url).resolve('better-sqlite3')
+    const addon = join(main, '..', '..', 'build', 'Release', 'better_sqlite3.node')
+    return existsSync(addon) ? addon : undefined
+  } catch {
+    return undefined
+  }
+})()
 
 export const DB_FILE = 'kt.db'
 /**
@@ -56,7 +71,7 @@ export class Db {
       // Create the file ourselves so that it is private (0600); SQLite gives its -wal and -shm
       // companions the same permissions.
       closeSync(openSync(file, 'a', 0o600))
-      const connection = new Database(file, {timeout: BUSY_TIMEOUT_MS})
+      const connection = new Database(file, {nativeBinding: NATIVE_BINDING, timeout: BUSY_TIMEOUT_MS})
       const db = new Db(connection, dataDir)
       db.configure()
       db.migrate()
@@ -68,7 +83,7 @@ export class Db {
 
   /** In-memory store for tests of single-connection behaviour. */
   static memory(): Db {
-    const db = new Db(new Database(':memory:'))
+    const db = new Db(new Database(':memory:', {nativeBinding: NATIVE_BINDING}))
     db.connection.pragma('foreign_keys = ON')
     db.migrate()
     return db
@@ -152,8 +167,8 @@ export class Db {
   }
 
   private startCheckpointer(): void {
-    const worker = new Worker(new URL('checkpoint-worker.js', import.meta.url), {
-      workerData: {file: this.connection.name, synchronous: this.durability},
+    const worker = new Worker(checkpointWorkerUrl(), {
+      workerData: {file: this.connection.name, nativeBinding: NATIVE_BINDING, synchronous: this.durability},
     })
     const exited = new Promise<void>((resolve) => {
       worker.once('exit', () => resolve())
@@ -193,6 +208,18 @@ export class Db {
       }
     })
   }
+}
+
+/**
+ * The worker script: lib/engine/db/checkpoint-worker.js. Commands are bundled into lib/commands/,
+ * so this module's own URL may be a bundle's; the path is taken from the lib/ directory.
+ */
+function checkpointWorkerUrl(): URL {
+  const here = import.meta.url
+  const lib = here.lastIndexOf('/lib/')
+  return lib >= 0
+    ? new URL(`${here.slice(0, lib)}/lib/engine/db/checkpoint-worker.js`)
+    : new URL('checkpoint-worker.js', here)
 }
 
 function retryBusy(fn: () => void): void {
