@@ -93,16 +93,7 @@ export class Consumer {
     }
 
     this.subscribedTopics = await this.resolveTopics()
-    const assignment = await this.broker.joinGroup({
-      assignor: this.settings.assignor,
-      clientHost: this.settings.clientHost,
-      clientId: this.settings.clientId,
-      groupId: this.settings.groupId!,
-      processId: this.settings.processId,
-      sessionTimeoutMs: this.settings.sessionTimeoutMs,
-      topics: this.subscribedTopics,
-    })
-    this.memberId = assignment.memberId
+    const assignment = await this.join()
     this.lastHeartbeat = Date.now()
     await this.adopt(assignment)
     // Heartbeats go on while the caller waits on a slow reader of its output.
@@ -226,19 +217,25 @@ export class Consumer {
     } catch (error) {
       if (!isKtError(error, 'UNKNOWN_MEMBER_ID')) throw error
       // Our session expired (the process was stopped for longer than session.timeout.ms): join again.
-      assignment = await this.broker.joinGroup({
-        assignor: this.settings.assignor,
-        clientHost: this.settings.clientHost,
-        clientId: this.settings.clientId,
-        groupId: this.settings.groupId!,
-        processId: this.settings.processId,
-        sessionTimeoutMs: this.settings.sessionTimeoutMs,
-        topics: this.subscribedTopics,
-      })
-      this.memberId = assignment.memberId
+      assignment = await this.join()
     }
 
     if (assignment.generation !== this.generation) this.pendingAssignment = assignment
+  }
+
+  /** Joins the group as a new member with the current subscription. */
+  private async join(): Promise<MemberAssignment> {
+    const assignment = await this.broker.joinGroup({
+      assignor: this.settings.assignor,
+      clientHost: this.settings.clientHost,
+      clientId: this.settings.clientId,
+      groupId: this.settings.groupId!,
+      processId: this.settings.processId,
+      sessionTimeoutMs: this.settings.sessionTimeoutMs,
+      topics: this.subscribedTopics,
+    })
+    this.memberId = assignment.memberId
+    return assignment
   }
 
   private async adopt(assignment: MemberAssignment): Promise<void> {

@@ -7,6 +7,7 @@ import {parseConsumerOptions} from '../cli/consumer/options.js'
 import {EXIT} from '../cli/errors.js'
 import {keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
 import {CLIENT_HOST} from '../cli/process.js'
+import {warnAboutClientConfigs} from '../cli/properties.js'
 import {StopController} from '../cli/signals.js'
 import {DataWriter} from '../cli/stdout.js'
 
@@ -85,12 +86,7 @@ export default class ConsoleConsumer extends KtCommand {
     const {flags} = await this.parse(ConsoleConsumer)
     refuseRemoteFlags(flags)
     const options = parseConsumerOptions(flags, () => Math.floor(Math.random() * 100_000))
-    for (const name of options.unknown)
-      process.stderr.write(`WARN The configuration '${name}' was supplied but isn't a known config.\n`)
-    if (options.inert.length > 0)
-      process.stderr.write(
-        `WARN consumer configs with no effect on kt's embedded broker: ${options.inert.join(', ')}\n`,
-      )
+    warnAboutClientConfigs('consumer', options.unknown, options.inert)
     const broker = await this.broker(flags['data-dir'])
     const stop = new StopController()
     const out = new DataWriter(process.stdout, stop)

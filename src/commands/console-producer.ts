@@ -11,6 +11,7 @@ import {parseProducerOptions} from '../cli/producer/options.js'
 import {ensureTopic} from '../cli/ensure-topic.js'
 import {JsonRecordReader} from '../cli/record-json.js'
 import {EXIT} from '../cli/errors.js'
+import {warnAboutClientConfigs} from '../cli/properties.js'
 import {StopController} from '../cli/signals.js'
 import {StdinSource} from '../cli/stdin.js'
 import {isKtError, KtError} from '../engine/index.js'
@@ -85,12 +86,7 @@ export default class ConsoleProducer extends KtCommand {
     const {flags} = await this.parse(ConsoleProducer)
     refuseRemoteFlags(flags)
     const options = parseProducerOptions(flags)
-    for (const name of options.unknown)
-      process.stderr.write(`WARN The configuration '${name}' was supplied but isn't a known config.\n`)
-    if (options.inert.length > 0)
-      process.stderr.write(
-        `WARN producer configs with no effect on kt's embedded broker: ${options.inert.join(', ')}\n`,
-      )
+    warnAboutClientConfigs('producer', options.unknown, options.inert)
     const broker = await this.broker(flags['data-dir'])
     const topic = await ensureTopic(broker, options.topic, options.allowAutoCreate, (line) =>
       process.stderr.write(`${line}\n`),

@@ -32,9 +32,13 @@ export class ChangeWatcher {
   wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.changed() || signal?.aborted || timeoutMs <= 0) return Promise.resolve()
     return new Promise((resolve) => {
-      const timers = new Set<NodeJS.Timeout>()
+      // Re-checks after a file event, and the deadline: kept apart, so that an event never
+      // cancels the deadline.
+      const rechecks = new Set<NodeJS.Timeout>()
+      let deadline: NodeJS.Timeout | undefined
       const done = () => {
-        for (const t of timers) clearTimeout(t)
+        for (const t of rechecks) clearTimeout(t)
+        if (deadline) clearTimeout(deadline)
         clearInterval(poll)
         this.listeners.delete(onEvent)
         signal?.removeEventListener('abort', done)
@@ -47,17 +51,17 @@ export class ChangeWatcher {
 
       const onEvent = () => {
         if (this.changed()) return done()
-        for (const t of timers) clearTimeout(t)
-        timers.clear()
+        for (const t of rechecks) clearTimeout(t)
+        rechecks.clear()
         let elapsed = 0
         for (const d of RECHECK_DELAYS_MS) {
           elapsed += d
-          timers.add(setTimeout(check, elapsed))
+          rechecks.add(setTimeout(check, elapsed))
         }
       }
 
       const poll = setInterval(check, SAFETY_POLL_MS)
-      if (Number.isFinite(timeoutMs)) timers.add(setTimeout(done, Math.min(timeoutMs, 2_147_483_647)))
+      if (Number.isFinite(timeoutMs)) deadline = setTimeout(done, Math.min(timeoutMs, 2_147_483_647))
       this.listeners.add(onEvent)
       signal?.addEventListener('abort', done, {once: true})
     })

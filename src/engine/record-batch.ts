@@ -24,7 +24,6 @@ const OFF_RECORD_COUNT = 57
 
 const ATTR_COMPRESSION_MASK = 0x07
 const ATTR_LOG_APPEND_TIME = 0x08
-const ATTR_TRANSACTIONAL = 0x10
 const ATTR_CONTROL = 0x20
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime'
@@ -93,14 +92,6 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
 
 export function isControlBatch(attributes: number): boolean {
   return (attributes & ATTR_CONTROL) !== 0
-}
-
-export function isTransactionalBatch(attributes: number): boolean {
-  return (attributes & ATTR_TRANSACTIONAL) !== 0
-}
-
-export function timestampTypeOf(attributes: number): TimestampType {
-  return attributes & ATTR_LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime'
 }
 
 /**
@@ -298,15 +289,6 @@ function recordBodySize(
   }
 
   return size
-}
-
-/** Upper bound of the bytes one record adds to a batch (exact up to the timestamp delta). */
-export function recordSizeUpperBound(
-  keyLength: number,
-  valueLength: number,
-  headers: readonly Header[] | null,
-): number {
-  return 5 + recordBodySize(2 ** 40, 2 ** 30, keyLength, valueLength, headers)
 }
 
 /**

@@ -9,25 +9,21 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
-import {afterAll, describe, expect, test} from 'vitest'
+import {describe, expect, test} from 'vitest'
 
-import {BIN, collect, kt, type KtResult, spawnKt, tempDataDir} from '../helpers/kt.js'
+import {BIN, collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const cleanups: Array<() => void> = []
-afterAll(() => {
-  for (const c of cleanups) c()
-})
+const tempDir = tempDirsForFile()
 
 /**
  * A fresh temporary data dir, removed after the file's tests. Topics that the producer creates
  * there get `partitions` partitions (server.properties num.partitions), saving a `kt topics` run.
  */
 function store(partitions = 1): string {
-  const {cleanup, dir} = tempDataDir()
-  cleanups.push(cleanup)
+  const dir = tempDir()
   if (partitions !== 1) writeFileSync(join(dir, 'server.properties'), `num.partitions=${partitions}\n`)
   return dir
 }

@@ -10,24 +10,15 @@
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {afterAll, describe, expect, test} from 'vitest'
+import {describe, expect, test} from 'vitest'
 
-import {collect, kt, type KtResult, spawnKt, tempDataDir} from '../helpers/kt.js'
+import {collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const cleanups: Array<() => void> = []
-afterAll(() => {
-  for (const c of cleanups) c()
-})
-
 /** A fresh temporary data dir, removed after the file's tests. */
-function store(): string {
-  const {cleanup, dir} = tempDataDir()
-  cleanups.push(cleanup)
-  return dir
-}
+const store = tempDirsForFile()
 
 interface Outcome {
   status: number | null

@@ -6,9 +6,9 @@
 import {spawn} from 'node:child_process'
 import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {afterAll, describe, expect, test, vi} from 'vitest'
+import {describe, expect, test, vi} from 'vitest'
 
-import {BIN, collect, kt, type KtResult, spawnKt, tempDataDir} from '../helpers/kt.js'
+import {BIN, collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 // Each test runs up to ~16 kt processes one after the other; on a loaded machine a spawn can take
 // seconds, so allow more than the project's default 30 s per test.
@@ -17,17 +17,8 @@ vi.setConfig({testTimeout: 120_000})
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const cleanups: Array<() => void> = []
-afterAll(() => {
-  for (const c of cleanups) c()
-})
-
 /** A fresh temporary data dir, removed after the file's tests. */
-function store(): string {
-  const {cleanup, dir} = tempDataDir()
-  cleanups.push(cleanup)
-  return dir
-}
+const store = tempDirsForFile()
 
 /** `kt topics <args>` against the data dir `dir`. */
 function topics(dir: string, ...args: string[]): Promise<KtResult> {

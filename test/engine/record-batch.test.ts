@@ -1,4 +1,6 @@
 import fc from 'fast-check'
+
+import {recordSizeUpperBound} from '../../src/client/producer.js'
 import {gunzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 
@@ -14,7 +16,6 @@ import {
   readBatchHeader,
   readInt64,
   RecordBatchBuilder,
-  recordSizeUpperBound,
   setLogAppendTime,
   writeInt64,
 } from '../../src/engine/record-batch.js'
@@ -260,7 +261,18 @@ describe('RecordBatchBuilder → checkBatch → decodeRecords', () => {
         for (const r of records) {
           b.append(r.timestamp, r.key, 0, r.key?.length ?? 0, r.value, 0, r.value?.length ?? 0, r.headers)
           const added = b.sizeInBytes - previous
-          expect(added).toBeLessThanOrEqual(recordSizeUpperBound(r.key?.length ?? -1, r.value?.length ?? -1, r.headers))
+          const input = {
+            headers: r.headers,
+            key: r.key,
+            keyEnd: r.key?.length ?? 0,
+            keyStart: 0,
+            partition: -1,
+            timestamp: r.timestamp,
+            value: r.value,
+            valueEnd: r.value?.length ?? 0,
+            valueStart: 0,
+          }
+          expect(added).toBeLessThanOrEqual(recordSizeUpperBound(input))
           previous = b.sizeInBytes
         }
 

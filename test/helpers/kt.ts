@@ -5,6 +5,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {afterAll} from 'vitest'
 
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
@@ -26,6 +27,19 @@ export interface KtOptions {
 export function tempDataDir(): {dir: string; cleanup: () => void} {
   const dir = mkdtempSync(join(tmpdir(), 'kt-test-'))
   return {cleanup: () => rmSync(dir, {force: true, recursive: true}), dir}
+}
+
+/** A maker of temporary data dirs for one test file; they are removed after the file's tests. */
+export function tempDirsForFile(): () => string {
+  const cleanups: Array<() => void> = []
+  afterAll(() => {
+    for (const c of cleanups) c()
+  })
+  return () => {
+    const {cleanup, dir} = tempDataDir()
+    cleanups.push(cleanup)
+    return dir
+  }
 }
 
 export function spawnKt(dataDir: string, args: string[], env: Record<string, string> = {}): ChildProcess {

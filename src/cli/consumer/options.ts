@@ -16,7 +16,7 @@ import {
 } from '../formatter.js'
 import {intOption} from '../options.js'
 import {javaRegex} from '../topic-filter.js'
-import {booleanProperty, layeredProperties} from '../properties.js'
+import {booleanProperty, INERT_CLIENT_CONFIGS, layeredProperties} from '../properties.js'
 
 export interface ConsumerFlags {
   'consumer-property'?: string[]
@@ -76,34 +76,16 @@ const USED = new Set([
 ])
 
 const INERT = new Set([
+  ...INERT_CLIENT_CONFIGS,
   'check.crcs',
-  'client.dns.lookup',
   'client.rack',
-  'connections.max.idle.ms',
   'default.api.timeout.ms',
-  'enable.metrics.push',
   'fetch.max.bytes',
   'fetch.max.wait.ms',
   'fetch.min.bytes',
   'group.protocol',
-  'interceptor.classes',
   'max.poll.interval.ms',
   'max.poll.records',
-  'metadata.max.age.ms',
-  'metric.reporters',
-  'metrics.num.samples',
-  'metrics.recording.level',
-  'metrics.sample.window.ms',
-  'receive.buffer.bytes',
-  'reconnect.backoff.max.ms',
-  'reconnect.backoff.ms',
-  'request.timeout.ms',
-  'retry.backoff.max.ms',
-  'retry.backoff.ms',
-  'security.protocol',
-  'send.buffer.bytes',
-  'socket.connection.setup.timeout.max.ms',
-  'socket.connection.setup.timeout.ms',
 ])
 
 const ASSIGNOR_CLASSES: Record<string, AssignorName> = {

@@ -6,7 +6,7 @@ import type {ProducerSettings} from '../../client/producer.js'
 import {UsageError} from '../errors.js'
 import {DEFAULT_LINE_READER_CONFIG, type LineReaderConfig, validateLineReaderConfig} from '../line-reader.js'
 import {intOption} from '../options.js'
-import {booleanProperty, layeredProperties} from '../properties.js'
+import {booleanProperty, INERT_CLIENT_CONFIGS, layeredProperties} from '../properties.js'
 
 export interface ProducerFlags {
   'batch-size'?: string
@@ -66,38 +66,20 @@ const USED = new Set([
 
 /** Kafka producer configs about the network client, retries and buffering: no effect here. */
 const INERT = new Set([
+  ...INERT_CLIENT_CONFIGS,
   'buffer.memory',
-  'client.dns.lookup',
   'compression.gzip.level',
   'compression.lz4.level',
   'compression.zstd.level',
-  'connections.max.idle.ms',
   'delivery.timeout.ms',
   'enable.idempotence',
-  'enable.metrics.push',
-  'interceptor.classes',
   'max.block.ms',
   'max.in.flight.requests.per.connection',
-  'metadata.max.age.ms',
   'metadata.max.idle.ms',
   'metadata.recovery.strategy',
-  'metric.reporters',
-  'metrics.num.samples',
-  'metrics.recording.level',
-  'metrics.sample.window.ms',
   'partitioner.adaptive.partitioning.enable',
   'partitioner.availability.timeout.ms',
-  'receive.buffer.bytes',
-  'reconnect.backoff.max.ms',
-  'reconnect.backoff.ms',
-  'request.timeout.ms',
   'retries',
-  'retry.backoff.max.ms',
-  'retry.backoff.ms',
-  'security.protocol',
-  'send.buffer.bytes',
-  'socket.connection.setup.timeout.max.ms',
-  'socket.connection.setup.timeout.ms',
   'transaction.timeout.ms',
 ])
 
