@@ -1,6 +1,6 @@
 // Record → output. Kafka's DefaultMessageFormatter byte-exact (reference/kafka-cli.md §4.4), its
 // NoOpMessageFormatter, and kt's JSON lines and kcat-style templates.
-import {KtError, type Record} from '../engine/index.js'
+import {KtError, type Record, type RecordView} from '../engine/index.js'
 import {type Deserializer, deserializerFor} from './deserializers.js'
 import {booleanProperty} from './properties.js'
 import {recordToJson} from './record-json.js'
@@ -18,6 +18,17 @@ export interface RecordSlice extends Record {
 export interface RecordFormatter {
   /** Writes one record. Throws KtError when a deserializer rejects the bytes. */
   write(topic: string, partition: number, r: RecordSlice, out: DataWriter): void
+  /**
+   * Optional fast path for formats that print values only: writes the records the cursor has left
+   * from offset `from` on, at most `limit` of them. Returns how many, the offset after the last
+   * one (-1 if none), and whether the batch was finished.
+   */
+  writeValues?(
+    cursor: RecordView,
+    from: number,
+    limit: number,
+    out: DataWriter,
+  ): {count: number; next: number; complete: boolean}
 }
 
 export const DEFAULT_FORMATTERS = new Set([
@@ -86,7 +97,33 @@ export class DefaultFormatter implements RecordFormatter {
       !this.printHeaders &&
       !this.printKey &&
       this.valueDeserializer === undefined
+    if (this.valueOnly) this.writeValues = (cursor, from, limit, out) => this.valuesOnly(cursor, from, limit, out)
   }
+
+  /** Values and line separators, straight from the batch: no per-field dispatch. */
+  private valuesOnly(cursor: RecordView, from: number, limit: number, out: DataWriter) {
+    let count = 0
+    let next = -1
+    const separator = this.lineSeparator
+    const nullLiteral = this.nullLiteral
+    const data = cursor.data
+    while (count < limit) {
+      if (!cursor.next()) return {complete: true, count, next}
+      if (cursor.offset < from) continue
+      if (cursor.valueLength >= 0) out.write(data, cursor.valueStart, cursor.valueStart + cursor.valueLength)
+      else out.write(nullLiteral)
+      out.write(separator)
+      count++
+      next = cursor.offset + 1
+    }
+
+    // The limit is reached: the batch is complete only if no record is left at or after `from`.
+    while (cursor.next()) if (cursor.offset >= from) return {complete: false, count, next}
+    return {complete: true, count, next}
+  }
+
+  /** Set only when printing values alone, so the consume loop can take the fast path. */
+  readonly writeValues?: RecordFormatter['writeValues']
 
   write(_topic: string, partition: number, r: RecordSlice, out: DataWriter): void {
     if (this.valueOnly) {

@@ -149,6 +149,15 @@ export function setLogAppendTime(batch: Buffer, appendTime: number): void {
 export class RecordView implements Record {
   data: Buffer = EMPTY
   offset = 0
+  // Cursor state: the batch being walked.
+  private readonly reader = new VarintReader(EMPTY, 0, 0)
+  private end = 0
+  private index = 0
+  private count = 0
+  private baseOffset = 0
+  private baseTimestamp = 0
+  private maxTimestamp = 0
+  private logAppendTime = false
   timestamp = 0
   timestampType: TimestampType = 'CreateTime'
   keyStart = 0
@@ -187,6 +196,66 @@ export class RecordView implements Record {
     return headers
   }
 
+  /**
+   * Points the cursor before the first record of a checked batch (decompressing it if needed);
+   * next() then moves it record by record. Control batches have no records to show.
+   */
+  reset(batch: Buffer, header: BatchHeader): this {
+    this.index = 0
+    this.count = isControlBatch(header.attributes) ? 0 : header.recordCount
+    const codec = codecOf(header.attributes & ATTR_COMPRESSION_MASK)!
+    let data = batch
+    let pos = BATCH_HEADER_SIZE
+    let end = header.batchLength + 12
+    if (codec !== 'none' && this.count > 0) {
+      data = decompress(codec, batch.subarray(BATCH_HEADER_SIZE, end))
+      pos = 0
+      end = data.length
+    }
+
+    this.data = data
+    this.end = end
+    this.reader.buf = data
+    this.reader.pos = pos
+    this.reader.end = end
+    this.baseOffset = header.baseOffset
+    this.baseTimestamp = header.baseTimestamp
+    this.maxTimestamp = header.maxTimestamp
+    this.logAppendTime = (header.attributes & ATTR_LOG_APPEND_TIME) !== 0
+    this.timestampType = this.logAppendTime ? 'LogAppendTime' : 'CreateTime'
+    return this
+  }
+
+  /** Moves to the next record; false after the last. Throws on a malformed record. */
+  next(): boolean {
+    if (this.index >= this.count) return false
+    const r = this.reader
+    const length = r.readVarint()
+    const recordEnd = r.pos + length
+    if (length < 0 || recordEnd > this.end) throw new Error(`record ${this.index} overruns its batch`)
+    r.pos++ // attributes (unused)
+    const timestampDelta = r.readVarint()
+    const offsetDelta = r.readVarint()
+    const keyLength = r.readVarint()
+    this.keyStart = r.pos
+    this.keyLength = keyLength
+    if (keyLength > 0) r.pos += keyLength
+    const valueLength = r.readVarint()
+    this.valueStart = r.pos
+    this.valueLength = valueLength
+    if (valueLength > 0) r.pos += valueLength
+    const headerCount = r.readVarint()
+    this.headerCount = headerCount
+    this.headersStart = r.pos
+    if (headerCount > 0) r.pos = recordEnd
+    if (r.pos !== recordEnd || keyLength < -1 || valueLength < -1 || headerCount < 0)
+      throw new Error(`record ${this.index} length does not match its fields`)
+    this.offset = this.baseOffset + offsetDelta
+    this.timestamp = this.logAppendTime ? this.maxTimestamp : this.baseTimestamp + timestampDelta
+    this.index++
+    return true
+  }
+
   /** An independent copy of the record. */
   toRecord(): Record {
     return {
@@ -213,46 +282,8 @@ export function forEachRecord(
   visit: (record: RecordView) => boolean | void,
   view: RecordView = new RecordView(),
 ): void {
-  if (isControlBatch(header.attributes)) return
-  const codec = codecOf(header.attributes & ATTR_COMPRESSION_MASK)!
-  let data: Buffer = batch
-  let pos = BATCH_HEADER_SIZE
-  let end = header.batchLength + 12
-  if (codec !== 'none') {
-    data = decompress(codec, batch.subarray(BATCH_HEADER_SIZE, end))
-    pos = 0
-    end = data.length
-  }
-
-  const logAppendTime = (header.attributes & ATTR_LOG_APPEND_TIME) !== 0
-  view.data = data
-  view.timestampType = logAppendTime ? 'LogAppendTime' : 'CreateTime'
-  const r = new VarintReader(data, pos, end)
-  for (let i = 0; i < header.recordCount; i++) {
-    const length = r.readVarint()
-    const recordEnd = r.pos + length
-    if (length < 0 || recordEnd > end) throw new Error(`record ${i} overruns its batch`)
-    r.pos++ // attributes (unused)
-    const timestampDelta = r.readVarint()
-    const offsetDelta = r.readVarint()
-    const keyLength = r.readVarint()
-    view.keyStart = r.pos
-    view.keyLength = keyLength
-    if (keyLength > 0) r.pos += keyLength
-    const valueLength = r.readVarint()
-    view.valueStart = r.pos
-    view.valueLength = valueLength
-    if (valueLength > 0) r.pos += valueLength
-    const headerCount = r.readVarint()
-    view.headerCount = headerCount
-    view.headersStart = r.pos
-    if (headerCount > 0) r.pos = recordEnd
-    if (r.pos !== recordEnd || keyLength < -1 || valueLength < -1 || headerCount < 0)
-      throw new Error(`record ${i} length does not match its fields`)
-    view.offset = header.baseOffset + offsetDelta
-    view.timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta
-    if (visit(view) === false) return
-  }
+  view.reset(batch, header)
+  while (view.next()) if (visit(view) === false) return
 }
 
 /** All records of a checked batch as independent objects (convenient, not for hot paths). */

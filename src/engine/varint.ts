@@ -65,6 +65,18 @@ export class VarintReader {
 
   /** Reads one zig-zag varint/varlong (up to 2^53 in magnitude). Throws on truncation or overflow. */
   readVarint(): number {
+    // Most record fields (attributes, deltas, small lengths) fit one byte: keep that path tiny.
+    const pos = this.pos
+    const b = this.buf[pos]
+    if (b < 0x80 && pos < this.end) {
+      this.pos = pos + 1
+      return (b >>> 1) ^ -(b & 1)
+    }
+
+    return this.readVarintLong()
+  }
+
+  private readVarintLong(): number {
     const {buf, end} = this
     let pos = this.pos
     let result = 0

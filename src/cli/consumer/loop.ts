@@ -2,7 +2,7 @@
 // with backpressure, wait for other processes' appends when caught up, and stop on
 // --max-messages, --timeout-ms, --exit-at-end, a signal or a closed stdout.
 import type {Consumer} from '../../client/consumer.js'
-import {type Broker, forEachRecord, KtError, readBatchHeader, RecordView} from '../../engine/index.js'
+import {type Broker, KtError, readBatchHeader, RecordView} from '../../engine/index.js'
 import type {RecordFormatter} from '../formatter.js'
 import type {StopController} from '../signals.js'
 import type {DataWriter} from '../stdout.js'
@@ -36,7 +36,7 @@ export async function consumeLoop(
   progress: LoopProgress,
 ): Promise<LoopEnd> {
   let lastRecordAt = Date.now()
-  const view = new RecordView()
+  const cursor = new RecordView()
   const max = options.maxMessages ?? Number.POSITIVE_INFINITY
   for (;;) {
     if (stop.stopped) return 'stopped'
@@ -66,23 +66,28 @@ export async function consumeLoop(
         // The broker verified the batch (structure and CRC) when it read it.
         const header = readBatchHeader(batch.data)
         const from = Math.max(next, batch.baseOffset, consumer.positionOf(topic, partition))
+        cursor.reset(out.stage(batch.data), header)
         let full = true
-        forEachRecord(
-          out.stage(batch.data),
-          header,
-          (r) => {
-            if (r.offset < from) return true
+        if (formatter.writeValues) {
+          // The common case, values only: one tight loop, nothing to fail.
+          const done = formatter.writeValues(cursor, from, max - progress.processed, out)
+          progress.processed += done.count
+          if (done.next >= 0) next = done.next
+          full = done.complete
+        } else
+          while (cursor.next()) {
+            if (cursor.offset < from) continue
             if (progress.processed >= max) {
               full = false
-              return false
+              break
             }
 
             // Counted before formatting, as Kafka does: a record that fails to print counts too.
             progress.processed++
             try {
-              formatter.write(topic, partition, r, out)
+              formatter.write(topic, partition, cursor, out)
             } catch (error) {
-              const where = `(topic '${topic}' partition ${partition} offset ${r.offset})`
+              const where = `(topic '${topic}' partition ${partition} offset ${cursor.offset})`
               if (!options.skipMessageOnError || !(error instanceof KtError))
                 throw new KtError(
                   error instanceof KtError ? error.code : 'INVALID_RECORD',
@@ -91,11 +96,9 @@ export async function consumeLoop(
               options.onSkip(`${error.message} ${where}`)
             }
 
-            next = r.offset + 1
-            return true
-          },
-          view,
-        )
+            next = cursor.offset + 1
+          }
+
         if (!full) break
         // Offsets of control records and compaction gaps at the end of a batch are consumed too.
         next = batch.lastOffset + 1
