@@ -1,14 +1,11 @@
 // The base of every kt command: the shared --data-dir flag, Kafka-style single-dash options,
 // opening and closing the broker, and turning errors into one stderr line and an exit code.
-import type {Interfaces} from '@oclif/core'
-import {Command} from '@oclif/core/command'
-import * as Errors from '@oclif/core/errors'
-import * as Flags from '@oclif/core/flags'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
 import {type Broker, isKtError, openBroker} from '../engine/index.js'
 import {normalizeKafkaArgv} from './argv.js'
+import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {EXIT, UsageError} from './errors.js'
 import {CLIENT_HOST, isProcessAlive} from './process.js'
 

@@ -1,6 +1,6 @@
 // Flag builders shared by the commands, and the flags every Kafka tool has but kt's embedded
 // broker cannot honour yet (refused with a clear message rather than silently ignored).
-import * as Flags from '@oclif/core/flags'
+import {Flags} from './oclif.js'
 
 import {UsageError} from './errors.js'
 

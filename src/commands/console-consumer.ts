@@ -1,7 +1,6 @@
-import * as Flags from '@oclif/core/flags'
-
 import {Consumer} from '../client/consumer.js'
 import {KtCommand} from '../cli/base-command.js'
+import {Flags} from '../cli/oclif.js'
 import {consumeLoop} from '../cli/consumer/loop.js'
 import {parseConsumerOptions} from '../cli/consumer/options.js'
 import {EXIT} from '../cli/errors.js'

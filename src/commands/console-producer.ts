@@ -1,8 +1,7 @@
-import * as Flags from '@oclif/core/flags'
-
 import {Producer} from '../client/producer.js'
 import type {RecordReader} from '../client/input-record.js'
 import {KtCommand} from '../cli/base-command.js'
+import {Flags} from '../cli/oclif.js'
 import {keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
 import {LineMessageReader} from '../cli/line-reader.js'
 import {PLAIN, styler, useColour} from '../cli/output/color.js'

@@ -1,6 +1,5 @@
-import * as Flags from '@oclif/core/flags'
-
 import {KtCommand} from '../cli/base-command.js'
+import {Flags} from '../cli/oclif.js'
 import {jsonFlag, keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
 import {renderTopicsText, topicsJson} from '../cli/output/topics.js'
 import {styler, useColour} from '../cli/output/color.js'
