@@ -1,7 +1,7 @@
 // Runs WAL checkpoints on a second thread for a process that writes a lot (a producer fed a large
 // file): copying WAL pages into the database and the fsyncs that go with it then overlap with the
 // main thread's parsing and encoding instead of stalling it. Messages: 'checkpoint' → 'done';
-// 'close' closes the connection (the last one to close also checkpoints what remains).
+// 'close' closes the connection (the last one to close also checkpoints what remains) → 'closed'.
 import Database from 'better-sqlite3'
 import {parentPort, workerData} from 'node:worker_threads'
 
@@ -20,6 +20,7 @@ parentPort!.on('message', (message: string) => {
     parentPort!.postMessage('done')
   } else if (message === 'close') {
     db.close()
+    parentPort!.postMessage('closed')
     parentPort!.close()
   }
 })

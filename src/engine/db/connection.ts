@@ -58,7 +58,7 @@ export class Db {
   private readonly cache = new Map<StatementName, Statement>()
   private durability: Durability = 'FULL'
   private written = 0
-  private checkpointer: {worker: Worker; busy: boolean; again: boolean; exited: Promise<void>} | undefined
+  private checkpointer: {worker: Worker; busy: boolean; again: boolean; closed: Promise<void>} | undefined
 
   private signalFd: number | undefined
 
@@ -165,7 +165,10 @@ export class Db {
     this.checkpointer = undefined
     if (c) {
       c.worker.postMessage('close')
-      await c.exited
+      // Once its connection is closed (the store is clean), the thread's own teardown need not
+      // hold the process up.
+      await c.closed
+      c.worker.unref()
     }
   }
 
@@ -173,12 +176,15 @@ export class Db {
     const worker = new Worker(checkpointWorkerUrl(), {
       workerData: {file: this.connection.name, nativeBinding: NATIVE_BINDING, synchronous: this.durability},
     })
-    const exited = new Promise<void>((resolve) => {
+    let onClosed = () => {}
+    const closed = new Promise<void>((resolve) => {
+      onClosed = resolve
       worker.once('exit', () => resolve())
       worker.once('error', () => resolve())
     })
-    const c = {again: false, busy: false, exited, worker}
-    worker.on('message', () => {
+    const c = {again: false, busy: false, closed, worker}
+    worker.on('message', (message: string) => {
+      if (message === 'closed') return onClosed()
       c.busy = c.again
       c.again = false
       if (c.busy) worker.postMessage('checkpoint')
