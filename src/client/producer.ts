@@ -93,6 +93,8 @@ class Arena {
 export class Producer {
   /** Records handed to the broker and committed so far. */
   sent = 0
+  /** The send time given to records without a timestamp of their own (set as input arrives). */
+  now = Date.now()
   private readonly open: (RecordBatchBuilder | undefined)[]
   private closed: {partition: number; builder: RecordBatchBuilder}[] = []
   private pending = 0
@@ -140,7 +142,7 @@ export class Producer {
   }
 
   /** Adds one record to its partition's batch. Throws MESSAGE_TOO_LARGE or an unknown partition. */
-  send(r: InputRecord, now: number): void {
+  send(r: InputRecord, now = this.now): void {
     const size = recordSizeUpperBound(r)
     if (BATCH_OVERHEAD + size > this.recordLimit) throw this.tooLarge(BATCH_OVERHEAD + size)
     let partition = r.partition

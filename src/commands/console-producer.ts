@@ -8,15 +8,13 @@ import {PLAIN, styler, useColour} from '../cli/output/color.js'
 import {ProgressLine} from '../cli/output/progress.js'
 import {parseProducerOptions} from '../cli/producer/options.js'
 import {ensureTopic} from '../cli/ensure-topic.js'
+import {produceLoop} from '../cli/producer/loop.js'
 import {JsonRecordReader} from '../cli/record-json.js'
 import {EXIT} from '../cli/errors.js'
 import {warnAboutClientConfigs} from '../cli/properties.js'
 import {StopController} from '../cli/signals.js'
 import {StdinSource} from '../cli/stdin.js'
-import {isKtError, KtError} from '../engine/index.js'
-
-/** Flush when this much is pending even if input keeps coming (group commit size). */
-const FLUSH_BYTES = 8 * 1024 * 1024
+import {KtError} from '../engine/index.js'
 
 export default class ConsoleProducer extends KtCommand {
   static override description =
@@ -106,10 +104,9 @@ export default class ConsoleProducer extends KtCommand {
       showProgress,
       showProgress ? await styler(useColour(process.stderr)) : PLAIN,
     )
-    let now = Date.now()
     const sink = (record: Parameters<Producer['send']>[0]) => {
       if (options.partition !== undefined) record.partition = options.partition
-      producer.send(record, now)
+      producer.send(record)
     }
 
     // A record that is too large is refused with Kafka's message once its line is read; a line
@@ -120,52 +117,14 @@ export default class ConsoleProducer extends KtCommand {
       options.input === 'json'
         ? new JsonRecordReader(sink, lineLimit, recordLimit)
         : new LineMessageReader(options.reader, sink, lineLimit, recordLimit)
-    const withLine = (error: unknown): unknown => {
-      if (!isKtError(error) || error.code === 'CORRUPT_MESSAGE' || /line number/i.test(error.message)) return error
-      return new KtError(error.code, `Line number ${reader.lineNumber}: ${error.message}`)
-    }
-
-    let bytes = 0
     let failure: Error | undefined
-    let lingerDeadline = 0
     try {
-      if (interactive) process.stdout.write('>')
-      for (;;) {
-        const wait = producer.pendingRecords > 0 ? Math.max(0, lingerDeadline - Date.now()) : undefined
-        const event = await stdin.read(wait)
-        if (event.type === 'stopped') break
-        if (event.type === 'timeout') {
-          await producer.flush()
-          continue
-        }
-
-        if (event.type === 'end') {
-          try {
-            reader.end()
-          } catch (error) {
-            throw withLine(error)
-          }
-
-          break
-        }
-
-        now = Date.now()
-        const before = producer.pendingRecords
-        try {
-          const chunk = producer.stage(event.chunk)
-          if (options.sync) await pushSync(reader, chunk, producer)
-          else reader.push(chunk)
-        } catch (error) {
-          throw withLine(error)
-        }
-
-        bytes += event.chunk.length
-        if (before === 0 && producer.pendingRecords > 0) lingerDeadline = Date.now() + options.lingerMs
-        if (options.sync || event.caughtUp || producer.pendingBytes >= FLUSH_BYTES || options.lingerMs === 0)
-          await producer.flush()
-        progress.update(producer.sent + producer.pendingRecords, bytes)
-        if (interactive && event.caughtUp) process.stdout.write('>')
-      }
+      await produceLoop(producer, reader, stdin, {
+        lingerMs: options.lingerMs,
+        onProgress: (records, bytes) => progress.update(records, bytes),
+        prompt: interactive ? () => process.stdout.write('>') : undefined,
+        sync: options.sync,
+      })
     } catch (error) {
       failure = error as Error
     }
@@ -187,18 +146,4 @@ export default class ConsoleProducer extends KtCommand {
       this.exit(EXIT.interrupted)
     }
   }
-}
-
-/** --sync: the chunk is fed one line at a time and every record is written before the next. */
-async function pushSync(reader: RecordReader, chunk: Buffer, producer: Producer): Promise<void> {
-  let start = 0
-  for (;;) {
-    const nl = chunk.indexOf(10, start)
-    if (nl < 0) break
-    reader.push(chunk.subarray(start, nl + 1))
-    start = nl + 1
-    await producer.flush()
-  }
-
-  if (start < chunk.length) reader.push(chunk.subarray(start))
 }
