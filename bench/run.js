@@ -56,48 +56,34 @@ function hasSqlite3() {
   return spawnSync('sqlite3', ['-version']).status === 0
 }
 
-/** 1M lines, each a 100-byte value (the line itself). */
-function valuesFile() {
-  const file = join(WORK, `values-${RECORDS}.txt`)
-  if (!existsSync(file)) {
-    const out = createWriteStream(file)
-    const filler = 'x'.repeat(VALUE_BYTES - 10)
-    let chunk = ''
-    for (let i = 0; i < RECORDS; i++) {
-      chunk += filler + String(i).padStart(10, '0') + '\n'
-      if (chunk.length > 1 << 20) {
-        out.write(chunk)
-        chunk = ''
-      }
+/** A file of RECORDS lines made by line(i) (each ending in a newline), written once and reused. */
+function linesFile(name, line) {
+  const file = join(WORK, `${name}-${RECORDS}.txt`)
+  if (existsSync(file)) return Promise.resolve(file)
+  const out = createWriteStream(file)
+  let chunk = ''
+  for (let i = 0; i < RECORDS; i++) {
+    chunk += line(i)
+    if (chunk.length > 1 << 20) {
+      out.write(chunk)
+      chunk = ''
     }
-
-    out.end(chunk)
-    return new Promise((resolve) => out.on('finish', () => resolve(file)))
   }
 
-  return Promise.resolve(file)
+  out.end(chunk)
+  return new Promise((resolve) => out.on('finish', () => resolve(file)))
+}
+
+/** 1M lines, each a 100-byte value (the line itself). */
+function valuesFile() {
+  const filler = 'x'.repeat(VALUE_BYTES - 10)
+  return linesFile('values', (i) => filler + String(i).padStart(10, '0') + '\n')
 }
 
 /** 1M lines `user-<n % 10000>:<100-byte value>`. */
 function keyedFile() {
-  const file = join(WORK, `keyed-${RECORDS}.txt`)
-  if (!existsSync(file)) {
-    const out = createWriteStream(file)
-    const filler = 'y'.repeat(VALUE_BYTES - 10)
-    let chunk = ''
-    for (let i = 0; i < RECORDS; i++) {
-      chunk += `user-${i % 10_000}:` + filler + String(i).padStart(10, '0') + '\n'
-      if (chunk.length > 1 << 20) {
-        out.write(chunk)
-        chunk = ''
-      }
-    }
-
-    out.end(chunk)
-    return new Promise((resolve) => out.on('finish', () => resolve(file)))
-  }
-
-  return Promise.resolve(file)
+  const filler = 'y'.repeat(VALUE_BYTES - 10)
+  return linesFile('keyed', (i) => `user-${i % 10_000}:` + filler + String(i).padStart(10, '0') + '\n')
 }
 
 function row(scenario, ktFigure, baselineName, baselineFigure, ratio, note = '') {

@@ -2,7 +2,6 @@ import fc from 'fast-check'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {Db} from '../../src/engine/db/connection.js'
-import {KtError} from '../../src/engine/errors.js'
 import {appendTx, fetchTx, listOffsetTx} from '../../src/engine/log.js'
 import {crc32c} from '../../src/engine/crc32c.js'
 import {checkBatch, readBatchHeader, writeInt64} from '../../src/engine/record-batch.js'
@@ -11,6 +10,7 @@ import {
   batchOf,
   batchOfCount,
   defaultConfig,
+  errorOf,
   memoryStore,
   NOW,
   recordsOf,
@@ -18,17 +18,6 @@ import {
   tempDir,
   type TestStore,
 } from './support.js'
-
-function errorOf(fn: () => unknown): KtError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(KtError)
-    return error as KtError
-  }
-
-  throw new Error('expected a KtError')
-}
 
 const ALL = {maxBytes: Number.MAX_SAFE_INTEGER}
 

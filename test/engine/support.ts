@@ -2,9 +2,11 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {expect} from 'vitest'
 
 import {brokerConfigFrom, type BrokerConfig} from '../../src/engine/broker-config.js'
 import {Db} from '../../src/engine/db/connection.js'
+import {KtError} from '../../src/engine/errors.js'
 import {appendTx} from '../../src/engine/log.js'
 import {checkBatch, decodeRecords, RecordBatchBuilder, type Record as KtRecord} from '../../src/engine/record-batch.js'
 import {createTopicTx} from '../../src/engine/topics.js'
@@ -67,4 +69,16 @@ export function batchOfCount(n: number, prefix = 'v', timestamps?: readonly numb
 /** All records of fetched batches, in order. */
 export function recordsOf(batches: readonly FetchedBatch[]): KtRecord[] {
   return batches.flatMap((b) => decodeRecords(b.data, checkBatch(b.data)))
+}
+
+/** The KtError fn throws (failing the test if it throws nothing or something else). */
+export function errorOf(fn: () => unknown): KtError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(KtError)
+    return error as KtError
+  }
+
+  throw new Error('expected a KtError')
 }

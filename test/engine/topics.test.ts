@@ -14,18 +14,7 @@ import {
   validateTopicName,
 } from '../../src/engine/topics.js'
 import type {CreateTopicRequest} from '../../src/engine/types.js'
-import {batchOfCount, defaultConfig, memoryStore, type TestStore} from './support.js'
-
-function errorOf(fn: () => unknown): KtError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(KtError)
-    return error as KtError
-  }
-
-  throw new Error('expected a KtError')
-}
+import {batchOfCount, defaultConfig, errorOf, memoryStore, type TestStore} from './support.js'
 
 let s: TestStore
 beforeEach(() => {
