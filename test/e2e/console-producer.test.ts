@@ -12,7 +12,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {describe, expect, test} from 'vitest'
 
-import {collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
+import {collect, describeJson, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -151,29 +151,6 @@ async function readRecs(dir: string, topic: string): Promise<Rec[]> {
 
 async function readValues(dir: string, topic: string, notices = ''): Promise<Array<string | null>> {
   return (await readJson(dir, topic, notices)).records.map((r) => r.value)
-}
-
-interface JsonPartition {
-  partition: number
-  logStartOffset: number
-  logEndOffset: number
-  recordCount: number
-  sizeBytes: number
-}
-
-interface JsonTopic {
-  name: string
-  partitionCount: number
-  configs: Record<string, string>
-  partitions: JsonPartition[]
-}
-
-async function describeJson(dir: string, topic: string): Promise<JsonTopic> {
-  const r = await kt(dir, ['topics', '--describe', '--topic', topic, '--json'])
-  expect({status: r.status, stderr: r.stderr}).toEqual({status: 0, stderr: ''})
-  const doc = JSON.parse(r.stdout) as {topics: JsonTopic[]}
-  expect(doc.topics).toHaveLength(1)
-  return doc.topics[0]
 }
 
 const ROUND_ROBIN = 'partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner'

@@ -8,7 +8,7 @@ import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'nod
 import {join} from 'node:path'
 import {describe, expect, test, vi} from 'vitest'
 
-import {BIN, collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
+import {BIN, collect, describeJson, type JsonTopic, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 // Each test runs up to ~16 kt processes one after the other; on a loaded machine a spawn can take
 // seconds, so allow more than the project's default 30 s per test.
@@ -104,34 +104,6 @@ async function createAll(dir: string, ...names: string[]): Promise<void> {
     const r = await topics(dir, '--create', '--topic', name)
     expect(r.status, `creating ${name}: ${r.stderr}`).toBe(0)
   }
-}
-
-interface JsonPartition {
-  partition: number
-  leader: number | null
-  replicas: number[]
-  isr: number[]
-  logStartOffset: number
-  logEndOffset: number
-  recordCount: number
-  sizeBytes: number
-}
-
-interface JsonTopic {
-  name: string
-  topicId: string
-  partitionCount: number
-  replicationFactor: number
-  configs: Record<string, string>
-  partitions: JsonPartition[]
-}
-
-async function describeJson(dir: string, topic: string): Promise<JsonTopic> {
-  const r = await topics(dir, '--describe', '--topic', topic, '--json')
-  expect({status: r.status, stderr: r.stderr}).toEqual({status: 0, stderr: ''})
-  const doc = JSON.parse(r.stdout) as {topics: JsonTopic[]}
-  expect(doc.topics).toHaveLength(1)
-  return doc.topics[0]
 }
 
 /** What a fresh, empty partition looks like in the --json document. */

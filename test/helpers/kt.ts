@@ -5,7 +5,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {afterAll} from 'vitest'
+import {afterAll, expect} from 'vitest'
 
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
@@ -75,4 +75,36 @@ export async function kt(dataDir: string, args: string[], options: KtOptions = {
   if (options.input !== undefined) child.stdin!.end(options.input)
   else child.stdin!.end()
   return collect(child, options.timeoutMs)
+}
+
+/** One partition in the documented `kt topics --describe --json` document. */
+export interface JsonPartition {
+  partition: number
+  leader: number | null
+  replicas: number[]
+  isr: number[]
+  logStartOffset: number
+  logEndOffset: number
+  recordCount: number
+  sizeBytes: number
+}
+
+/** One topic in the documented `kt topics --describe --json` document. */
+export interface JsonTopic {
+  name: string
+  topicId: string
+  internal: boolean
+  partitionCount: number
+  replicationFactor: number
+  configs: Record<string, string>
+  partitions: JsonPartition[]
+}
+
+/** `kt topics --describe --topic <topic> --json`, which must succeed quietly with that one topic. */
+export async function describeJson(dir: string, topic: string): Promise<JsonTopic> {
+  const r = await kt(dir, ['topics', '--describe', '--topic', topic, '--json'])
+  expect({status: r.status, stderr: r.stderr}).toEqual({status: 0, stderr: ''})
+  const doc = JSON.parse(r.stdout) as {topics: JsonTopic[]}
+  expect(doc.topics).toHaveLength(1)
+  return doc.topics[0]
 }
