@@ -1,6 +1,10 @@
-// SIGINT, SIGTERM and a closed stdout all end a streaming command the same way: one AbortSignal
-// that the command's loop checks. A second Ctrl-C exits at once.
+// SIGINT, SIGTERM, SIGHUP and a closed stdout all end a streaming command the same way: one
+// AbortSignal that the command's loop checks. A second signal exits at once. SIGHUP (a closed
+// terminal, a dropped SSH session) is handled as Kafka's shutdown hook handles it: otherwise it
+// kills a consumer outright, before its final commit, and a restart skips what it printed.
 import {EXIT} from './errors.js'
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 export type StopReason = 'epipe' | 'signal'
 
@@ -13,8 +17,7 @@ export class StopController {
   }
 
   constructor() {
-    process.on('SIGINT', this.onSignal)
-    process.on('SIGTERM', this.onSignal)
+    for (const signal of SIGNALS) process.on(signal, this.onSignal)
   }
 
   get signal(): AbortSignal {
@@ -31,7 +34,6 @@ export class StopController {
   }
 
   dispose(): void {
-    process.off('SIGINT', this.onSignal)
-    process.off('SIGTERM', this.onSignal)
+    for (const signal of SIGNALS) process.off(signal, this.onSignal)
   }
 }

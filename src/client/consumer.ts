@@ -5,6 +5,7 @@
 import {
   type AssignorName,
   type Broker,
+  type CommittedOffset,
   type FetchResult,
   INTERNAL_TOPICS,
   isKtError,
@@ -31,7 +32,12 @@ export interface ConsumerSettings {
   sessionTimeoutMs: number
   heartbeatIntervalMs: number
   maxPartitionFetchBytes: number
+  /** The preferred assignor (the first of protocols). */
   assignor: AssignorName
+  /** partition.assignment.strategy: every assignor this member supports, most preferred first. */
+  protocols?: AssignorName[]
+  /** How often topics matching a pattern are listed again (metadata.max.age.ms). */
+  metadataMaxAgeMs: number
   allowAutoCreateTopics: boolean
 }
 
@@ -60,18 +66,43 @@ export interface ConsumerHooks {
   onTopicCreated?: (topic: string, partitions: number) => void
 }
 
+/** Group checks (one read) run at most this often while records flow. */
+const CHECK_MIN_INTERVAL_MS = 5
+/**
+ * Idle members check their peers this often: a SIGKILLed member's pid is gone, so its partitions
+ * move within this interval plus one sync (a few milliseconds).
+ */
+const PEER_CHECK_INTERVAL_MS = 200
+/** While revoked partitions wait for stdout to take their records, look again this soon. */
+const RELEASE_RECHECK_MS = 5
+
 export class Consumer {
+  /** Partitions this consumer fetches: in its target and owned by it. */
   private readonly states = new Map<string, PartitionState>()
+  /** Owned partitions no longer in the target: not fetched, released once their output is written. */
+  private readonly revoking = new Map<string, PartitionState>()
+  /** Owned partitions this process never read (after a rejoin, a deleted topic): released at once. */
+  private orphans: TopicPartition[] = []
   private order: PartitionState[] = []
   private cursor = 0
   private memberId: string | undefined
   private generation = -1
+  /** Target partitions not yet owned (another member still holds them). */
+  private waiting = 0
+  private assignAfter = 0
   private subscribedTopics: string[] = []
   private lastHeartbeat = 0
+  private lastCheck = 0
+  private checkSkipped = false
+  private lastMetadata = 0
   private lastCommit = Date.now()
-  private pendingAssignment: MemberAssignment | undefined
   private heartbeatTimer: NodeJS.Timeout | undefined
+  /** A failed background heartbeat, thrown at the next poll or maintain. */
+  private failure: Error | undefined
   private start: StartSpec | undefined
+  /** Committed offsets when this process joined: an explicit start applies only while unchanged. */
+  private committedAtJoin = new Map<string, number>()
+  private readonly started = new Set<string>()
 
   constructor(
     private readonly broker: Broker,
@@ -88,16 +119,19 @@ export class Consumer {
   async open(start?: StartSpec): Promise<void> {
     this.start = start
     if (this.subscription.kind === 'assign') {
-      await this.applyAssignment(this.subscription.partitions)
+      await this.applyManual(this.subscription.partitions)
       return
     }
 
     this.subscribedTopics = await this.resolveTopics()
-    const assignment = await this.join()
-    this.lastHeartbeat = Date.now()
-    await this.adopt(assignment)
-    // Heartbeats go on while the caller waits on a slow reader of its output.
-    this.heartbeatTimer = setInterval(() => void this.heartbeat().catch(() => {}), this.settings.heartbeatIntervalMs)
+    this.lastMetadata = Date.now()
+    for (const c of await this.broker.committedOffsets(this.settings.groupId!))
+      this.committedAtJoin.set(key(c.topic, c.partition), c.offset)
+    await this.adopt(await this.join())
+    // Heartbeats go on while the caller waits on a slow reader of its output. A heartbeat that
+    // fails stops the consumer (at its next poll): a member that cannot heartbeat is expired and
+    // its partitions go to others, so reading on would print their records twice.
+    this.heartbeatTimer = setInterval(() => void this.backgroundHeartbeat(), this.settings.heartbeatIntervalMs)
     this.heartbeatTimer.unref()
   }
 
@@ -106,12 +140,7 @@ export class Consumer {
    * partitions in turn; undefined when every partition is caught up.
    */
   async poll(): Promise<FetchResult | undefined> {
-    if (this.pendingAssignment) {
-      const next = this.pendingAssignment
-      this.pendingAssignment = undefined
-      await this.adopt(next)
-    }
-
+    if (this.failure) throw this.failure
     for (let i = 0; i < this.order.length; i++) {
       const state = this.order[(this.cursor + i) % this.order.length]
       let result: FetchResult
@@ -120,6 +149,11 @@ export class Consumer {
           maxBytes: this.settings.maxPartitionFetchBytes,
         })
       } catch (error) {
+        if (isKtError(error, 'UNKNOWN_TOPIC_OR_PARTITION') && this.memberId) {
+          // The topic was deleted: the next group check rebalances it away.
+          continue
+        }
+
         if (!isKtError(error, 'OFFSET_OUT_OF_RANGE')) throw error
         state.position = await this.resetPosition(state, `${state.topic}-${state.partition}=${state.position}`)
         i--
@@ -148,18 +182,33 @@ export class Consumer {
 
   /** The caller's output has really taken records of a partition up to (not including) `next`. */
   markWritten(topic: string, partition: number, next: number): void {
-    const s = this.states.get(key(topic, partition))
+    const k = key(topic, partition)
+    const s = this.states.get(k) ?? this.revoking.get(k)
     if (s && next > s.written) s.written = next
   }
 
-  /** True when every assigned partition's position reached the log end offset seen at assignment. */
+  /**
+   * True when every assigned partition's position reached the log end offset seen at assignment,
+   * and the member holds its whole assignment (nothing waits to be handed over).
+   */
   atEndOfAssignment(): boolean {
+    if (this.waiting > 0 || this.revoking.size > 0) return false
     return this.order.every((s) => s.position >= s.endAtStart)
   }
 
-  /** Periodic work between polls: heartbeats, topics matching a pattern, auto-commit. */
+  /**
+   * Periodic work between polls: the group check (peers, generation, handover), heartbeats,
+   * topics matching a pattern, auto-commit.
+   */
   async maintain(now = Date.now()): Promise<void> {
-    if (this.memberId && now - this.lastHeartbeat >= this.settings.heartbeatIntervalMs) await this.heartbeat()
+    if (this.failure) throw this.failure
+    if (this.memberId) {
+      if (this.subscription.kind === 'pattern' && now - this.lastMetadata >= this.settings.metadataMaxAgeMs)
+        await this.refreshPattern(now)
+      if (now - this.lastCheck >= CHECK_MIN_INTERVAL_MS) await this.checkGroup(now)
+      else this.checkSkipped = true
+    }
+
     if (this.settings.enableAutoCommit && now - this.lastCommit >= this.settings.autoCommitIntervalMs)
       await this.commit()
   }
@@ -167,7 +216,14 @@ export class Consumer {
   /** How long the caller may wait for new data before maintain() has work to do. */
   nextMaintenanceIn(now = Date.now()): number {
     let wait = Number.POSITIVE_INFINITY
-    if (this.memberId) wait = Math.min(wait, this.lastHeartbeat + this.settings.heartbeatIntervalMs - now)
+    if (this.memberId) {
+      wait = Math.min(wait, this.lastCheck + (this.checkSkipped ? CHECK_MIN_INTERVAL_MS : PEER_CHECK_INTERVAL_MS) - now)
+      if (this.revoking.size > 0) wait = Math.min(wait, RELEASE_RECHECK_MS)
+      if (this.assignAfter > now) wait = Math.min(wait, this.assignAfter - now)
+      if (this.subscription.kind === 'pattern')
+        wait = Math.min(wait, this.lastMetadata + this.settings.metadataMaxAgeMs - now)
+    }
+
     if (this.settings.enableAutoCommit)
       wait = Math.min(wait, this.lastCommit + this.settings.autoCommitIntervalMs - now)
     return Math.max(0, wait)
@@ -177,12 +233,17 @@ export class Consumer {
   async commit(): Promise<void> {
     this.lastCommit = Date.now()
     if (this.settings.groupId === undefined) return
-    const offsets = this.order
-      .filter((s) => s.written > s.committed && s.written >= 0)
-      .map((s) => ({offset: s.written, partition: s.partition, topic: s.topic}))
+    const offsets = this.pendingOffsets([...this.order, ...this.revoking.values()])
     if (offsets.length === 0) return
+    if (this.memberId) {
+      // Through the member's sync: a member that was expired (its partitions may have moved)
+      // must not overwrite its successors' commits.
+      await this.sync([], offsets)
+      return
+    }
+
     await this.broker.commitOffsets(this.settings.groupId, offsets)
-    for (const o of offsets) this.states.get(key(o.topic, o.partition))!.committed = o.offset
+    this.markCommitted(offsets)
   }
 
   /** Final commit (if auto-commit is on), then leaves the group. */
@@ -199,28 +260,100 @@ export class Consumer {
     }
   }
 
-  private async heartbeat(): Promise<void> {
-    if (!this.memberId) return
-    this.lastHeartbeat = Date.now()
-    let assignment: MemberAssignment
-    try {
-      if (this.subscription.kind === 'pattern') {
-        const topics = await this.resolveTopics()
-        if (topics.join('\u0000') !== this.subscribedTopics.join('\u0000')) {
-          this.subscribedTopics = topics
-          this.pendingAssignment = await this.broker.resubscribe(this.settings.groupId!, this.memberId, topics)
-          return
-        }
-      }
+  private pendingOffsets(states: Iterable<PartitionState>): CommittedOffset[] {
+    const offsets: CommittedOffset[] = []
+    for (const s of states)
+      if (s.written > s.committed && s.written >= 0)
+        offsets.push({offset: s.written, partition: s.partition, topic: s.topic})
+    return offsets
+  }
 
-      assignment = await this.broker.heartbeat(this.settings.groupId!, this.memberId)
+  private markCommitted(offsets: readonly CommittedOffset[]): void {
+    for (const o of offsets) {
+      const s = this.states.get(key(o.topic, o.partition)) ?? this.revoking.get(key(o.topic, o.partition))
+      if (s) s.committed = o.offset
+    }
+  }
+
+  private async backgroundHeartbeat(): Promise<void> {
+    if (!this.memberId || Date.now() - this.lastHeartbeat < this.settings.heartbeatIntervalMs) return
+    this.lastHeartbeat = Date.now()
+    try {
+      await this.broker.heartbeat(this.settings.groupId!, this.memberId)
     } catch (error) {
-      if (!isKtError(error, 'UNKNOWN_MEMBER_ID')) throw error
-      // Our session expired (the process was stopped for longer than session.timeout.ms): join again.
-      assignment = await this.join()
+      // An expired member finds out at its next group check and joins again.
+      if (isKtError(error, 'UNKNOWN_MEMBER_ID')) return
+      this.failure = new KtError(
+        isKtError(error) ? error.code : 'KAFKA_STORAGE_ERROR',
+        `Heartbeat of member ${this.memberId} in group '${this.settings.groupId}' failed: ${(error as Error).message}`,
+      )
+    }
+  }
+
+  /** One read says whether to sync: a generation change, a dead peer, a partition now free. */
+  private async checkGroup(now: number): Promise<void> {
+    this.lastCheck = now
+    this.checkSkipped = false
+    const check = await this.broker.checkMember(this.settings.groupId!, this.memberId!)
+    if (check.gone) {
+      await this.rejoin()
+      return
     }
 
-    if (assignment.generation !== this.generation) this.pendingAssignment = assignment
+    const releasable = this.orphans.length > 0 || [...this.revoking.values()].some((s) => s.written >= s.position)
+    if (
+      check.due ||
+      releasable ||
+      check.generation !== this.generation ||
+      now - this.lastHeartbeat >= this.settings.heartbeatIntervalMs
+    )
+      await this.sync()
+  }
+
+  /**
+   * Releases the revoked partitions whose every fetched record reached the output (committing
+   * them first when auto-commit is on), then adopts what the group now says.
+   */
+  private async sync(extraReleased: TopicPartition[] = [], extraOffsets: CommittedOffset[] = []): Promise<void> {
+    const ready = [...this.revoking.values()].filter((s) => s.written >= s.position)
+    const released = [
+      ...ready.map((s) => ({partition: s.partition, topic: s.topic})),
+      ...this.orphans,
+      ...extraReleased,
+    ]
+    const offsets = this.settings.enableAutoCommit ? [...this.pendingOffsets(ready), ...extraOffsets] : extraOffsets
+    let assignment: MemberAssignment
+    try {
+      assignment = await this.broker.syncGroup({
+        groupId: this.settings.groupId!,
+        memberId: this.memberId!,
+        offsets,
+        released,
+      })
+    } catch (error) {
+      if (!isKtError(error, 'UNKNOWN_MEMBER_ID')) throw error
+      await this.rejoin()
+      return
+    }
+
+    this.lastHeartbeat = Date.now()
+    this.markCommitted(offsets)
+    for (const s of ready) this.revoking.delete(key(s.topic, s.partition))
+    this.orphans = []
+    await this.adopt(assignment)
+  }
+
+  /**
+   * Our session expired (the process was stopped for longer than session.timeout.ms): others may
+   * hold our partitions now, so drop every position uncommitted and join as a new member.
+   */
+  private async rejoin(): Promise<void> {
+    this.states.clear()
+    this.revoking.clear()
+    this.orphans = []
+    this.order = []
+    this.memberId = undefined
+    await this.adopt(await this.join())
   }
 
   /** Joins the group as a new member with the current subscription. */
@@ -231,32 +364,80 @@ export class Consumer {
       clientId: this.settings.clientId,
       groupId: this.settings.groupId!,
       processId: this.settings.processId,
+      protocols: this.settings.protocols ?? [this.settings.assignor],
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
       topics: this.subscribedTopics,
     })
     this.memberId = assignment.memberId
+    this.lastHeartbeat = Date.now()
+    this.lastCheck = Date.now()
     return assignment
   }
 
-  private async adopt(assignment: MemberAssignment): Promise<void> {
-    this.generation = assignment.generation
-    await this.applyAssignment(assignment.partitions)
+  /** Topics matching the pattern changed: resubscribe (the group rebalances). */
+  private async refreshPattern(now: number): Promise<void> {
+    this.lastMetadata = now
+    const topics = await this.resolveTopics()
+    if (topics.join('\u0000') === this.subscribedTopics.join('\u0000')) return
+    this.subscribedTopics = topics
+    try {
+      await this.adopt(await this.broker.resubscribe(this.settings.groupId!, this.memberId!, topics))
+    } catch (error) {
+      if (!isKtError(error, 'UNKNOWN_MEMBER_ID')) throw error
+      await this.rejoin()
+    }
   }
 
-  /** Keeps positions of partitions still assigned; revoked ones are committed and dropped. */
+  /**
+   * Takes the group's word: partitions of the target that this member owns are fetched (new ones
+   * from the committed offset), owned partitions outside the target stop being fetched and wait
+   * to be released, and target partitions another member still holds are waited for.
+   */
+  private async adopt(assignment: MemberAssignment): Promise<void> {
+    this.generation = assignment.generation
+    this.assignAfter = assignment.assignAfter
+    const target = new Set(assignment.partitions.map((p) => key(p.topic, p.partition)))
+    const owned = new Set(assignment.owned.map((p) => key(p.topic, p.partition)))
+    for (const [k, s] of this.states)
+      if (!target.has(k) || !owned.has(k)) {
+        this.states.delete(k)
+        if (owned.has(k)) this.revoking.set(k, s)
+      }
+
+    for (const [k, s] of this.revoking)
+      if (!owned.has(k)) this.revoking.delete(k)
+      else if (target.has(k)) {
+        // Assigned back to us before we let it go: read on.
+        this.revoking.delete(k)
+        this.states.set(k, s)
+      }
+
+    const known = new Set(this.orphans.map((p) => key(p.topic, p.partition)))
+    for (const p of assignment.owned) {
+      const k = key(p.topic, p.partition)
+      if (!target.has(k) && !this.revoking.has(k) && !known.has(k)) this.orphans.push(p)
+    }
+
+    const taken = assignment.owned.filter((p) => target.has(key(p.topic, p.partition)))
+    this.waiting = assignment.partitions.length - taken.length
+    await this.applyAssignment(taken)
+  }
+
+  private async applyManual(partitions: readonly TopicPartition[]): Promise<void> {
+    await this.applyAssignment(partitions)
+  }
+
+  /** Adds states for newly held partitions and orders the fetch rotation. */
   private async applyAssignment(partitions: readonly TopicPartition[]): Promise<void> {
-    const wanted = new Set(partitions.map((p) => key(p.topic, p.partition)))
-    const revoked = this.order.filter((s) => !wanted.has(key(s.topic, s.partition)))
-    if (revoked.length > 0 && this.settings.enableAutoCommit) await this.commit()
-    for (const s of revoked) this.states.delete(key(s.topic, s.partition))
+    const fresh = partitions.filter((p) => !this.states.has(key(p.topic, p.partition)))
     const committed = new Map<string, number>()
-    if (this.settings.groupId !== undefined && this.subscription.kind !== 'assign')
+    if (fresh.length > 0 && this.settings.groupId !== undefined && this.subscription.kind !== 'assign')
       for (const c of await this.broker.committedOffsets(this.settings.groupId))
         committed.set(key(c.topic, c.partition), c.offset)
-    for (const p of partitions) {
+    for (const p of fresh) {
       const k = key(p.topic, p.partition)
-      if (this.states.has(k)) continue
-      const end = (await this.broker.listOffset(p.topic, p.partition, 'latest'))!
+      const end = await this.broker.listOffset(p.topic, p.partition, 'latest')
+      if (end === null) continue
       const state: PartitionState = {
         committed: -1,
         endAtStart: end,
@@ -265,8 +446,14 @@ export class Consumer {
         topic: p.topic,
         written: -1,
       }
-      const explicit = this.start === undefined ? undefined : await this.startOffset(p, this.start)
       const stored = committed.get(k)
+      // An explicit start (--offset) applies the first time this process holds a partition,
+      // unless another member committed progress on it since this process joined.
+      const explicit =
+        this.start !== undefined && !this.started.has(k) && stored === this.committedAtJoin.get(k)
+          ? await this.startOffset(p, this.start)
+          : undefined
+      this.started.add(k)
       if (explicit !== undefined) state.position = explicit
       else if (stored !== undefined) {
         state.position = stored

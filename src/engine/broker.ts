@@ -25,6 +25,7 @@ import type {
 } from './types.js'
 import {ChangeWatcher} from './change-watcher.js'
 import {
+  checkMember,
   commitOffsetsTx,
   committedOffsetsOf,
   type CommittedOffset,
@@ -33,8 +34,11 @@ import {
   type JoinGroupRequest,
   leaveGroupTx,
   type MemberAssignment,
+  type MemberCheck,
   type ProcessAlive,
   resubscribeTx,
+  syncGroupTx,
+  type SyncRequest,
 } from './groups.js'
 
 /** Kafka's producer acks: 0 (fire and forget), 1 (leader wrote it), -1/all (fully durable). */
@@ -78,6 +82,13 @@ export interface Broker {
   joinGroup(req: JoinGroupRequest): Promise<MemberAssignment>
   /** Keeps a member alive; returns its assignment in the current generation. */
   heartbeat(groupId: string, memberId: string): Promise<MemberAssignment>
+  /**
+   * The member's step of the handover: commits, releases the partitions it stopped fetching,
+   * heartbeats, and takes what of its target nobody owns any more (DESIGN §4).
+   */
+  syncGroup(req: SyncRequest): Promise<MemberAssignment>
+  /** Read-only and cheap: whether the member should sync (call it whenever the store changed). */
+  checkMember(groupId: string, memberId: string): Promise<MemberCheck>
   /** Changes a member's subscribed topics; the group rebalances. */
   resubscribe(groupId: string, memberId: string, topics: readonly string[]): Promise<MemberAssignment>
   leaveGroup(groupId: string, memberId: string): Promise<void>
@@ -170,7 +181,26 @@ export class EmbeddedBroker implements Broker {
 
   async joinGroup(req: JoinGroupRequest): Promise<MemberAssignment> {
     return this.db.immediate(() =>
-      joinGroupTx(this.db, req, Date.now(), this.options.host ?? '', this.options.isProcessAlive),
+      joinGroupTx(
+        this.db,
+        req,
+        Date.now(),
+        this.options.host ?? '',
+        this.options.isProcessAlive,
+        this.config.groupInitialRebalanceDelayMs,
+      ),
+    )
+  }
+
+  async syncGroup(req: SyncRequest): Promise<MemberAssignment> {
+    return this.db.immediate(() =>
+      syncGroupTx(this.db, req, Date.now(), this.options.host ?? '', this.options.isProcessAlive),
+    )
+  }
+
+  async checkMember(groupId: string, memberId: string): Promise<MemberCheck> {
+    return this.db.snapshot(() =>
+      checkMember(this.db, groupId, memberId, Date.now(), this.options.host ?? '', this.options.isProcessAlive),
     )
   }
 

@@ -5,6 +5,7 @@ import type {BrokerConfig} from './broker-config.js'
 import {TopicConfigs, validateTopicConfig} from './configs.js'
 import type {Db} from './db/connection.js'
 import {KtError} from './errors.js'
+import {deleteTopicOffsetsTx} from './groups.js'
 import type {CreateTopicRequest, PartitionDescription, TopicDescription} from './types.js'
 
 export const MAX_TOPIC_NAME_LENGTH = 249
@@ -159,6 +160,7 @@ export function deleteTopicTx(db: Db, name: string, config: BrokerConfig): void 
   if (!config.deleteTopicEnable) throw new KtError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.')
   const topic = requireTopic(db, name)
   db.stmt('topicDelete').run(topic.topic_id)
+  deleteTopicOffsetsTx(db, topic.name)
 }
 
 export function topicNames(db: Db): string[] {

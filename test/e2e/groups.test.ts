@@ -112,11 +112,27 @@ describe.concurrent('§1b defects', () => {
   test('offsets die with their topic: a recreated topic is read from its first record', async () => {
     const dir = store()
     await produce(dir, 'rec', lines(seq(1, 100)))
-    const first = await kt(dir, ['console-consumer', '--topic', 'rec', '--group', 'G', '--from-beginning', '--exit-at-end'])
+    const first = await kt(dir, [
+      'console-consumer',
+      '--topic',
+      'rec',
+      '--group',
+      'G',
+      '--from-beginning',
+      '--exit-at-end',
+    ])
     expect({status: first.status, stderr: first.stderr}).toEqual({status: 0, stderr: processed(100)})
     await ok(kt(dir, ['topics', '--delete', '--topic', 'rec']))
     await produce(dir, 'rec', lines(seq(1001, 1150)))
-    const again = await kt(dir, ['console-consumer', '--topic', 'rec', '--group', 'G', '--from-beginning', '--exit-at-end'])
+    const again = await kt(dir, [
+      'console-consumer',
+      '--topic',
+      'rec',
+      '--group',
+      'G',
+      '--from-beginning',
+      '--exit-at-end',
+    ])
     expect({status: again.status, stderr: again.stderr, stdout: again.stdout}).toEqual({
       status: 0,
       stderr: processed(150),

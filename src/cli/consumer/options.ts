@@ -2,8 +2,7 @@
 // the consumer config layering (--consumer.config < --consumer-property < flags), the formatter,
 // and kt's additions (--offset by time or -N, --exit-at-end, --output json, --format).
 import type {ConsumerSettings, OffsetReset, StartSpec, Subscription} from '../../client/consumer.js'
-import type {AssignorName} from '../../engine/index.js'
-import {KtError} from '../../engine/index.js'
+import {ASSIGNOR_CLASSES, type AssignorName, KtError} from '../../engine/index.js'
 import {UsageError} from '../errors.js'
 import {
   DEFAULT_FORMATTERS,
@@ -70,6 +69,7 @@ const USED = new Set([
   'isolation.level',
   'key.deserializer',
   'max.partition.fetch.bytes',
+  'metadata.max.age.ms',
   'partition.assignment.strategy',
   'session.timeout.ms',
   'value.deserializer',
@@ -87,13 +87,6 @@ const INERT = new Set([
   'max.poll.interval.ms',
   'max.poll.records',
 ])
-
-const ASSIGNOR_CLASSES: Record<string, AssignorName> = {
-  'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
-  'org.apache.kafka.clients.consumer.RoundRobinAssignor': 'roundrobin',
-  range: 'range',
-  roundrobin: 'roundrobin',
-}
 
 function invalid(name: string, value: string, reason: string): KtError {
   return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
@@ -200,16 +193,22 @@ export function parseConsumerOptions(flags: ConsumerFlags, randomGroupNumber: ()
   const enableAutoCommit = props.has('enable.auto.commit')
     ? booleanProperty(props.get('enable.auto.commit'))
     : explicitGroup !== undefined
-  const strategy = props.get('partition.assignment.strategy')?.split(',')[0]?.trim()
-  let assignor: AssignorName = 'range'
-  if (strategy !== undefined && strategy !== '') {
-    if (!(strategy in ASSIGNOR_CLASSES))
+  // Kafka's default list: the group uses the first strategy every member supports.
+  const strategies = (props.get('partition.assignment.strategy') ?? 'range,cooperative-sticky')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  const protocols: AssignorName[] = []
+  for (const strategy of strategies) {
+    if (!Object.hasOwn(ASSIGNOR_CLASSES, strategy))
       throw new KtError(
         'INVALID_CONFIG',
-        `partition.assignment.strategy ${strategy} is not available in kt (supported: org.apache.kafka.clients.consumer.RangeAssignor, org.apache.kafka.clients.consumer.RoundRobinAssignor)`,
+        `partition.assignment.strategy ${strategy} is not available in kt (supported: range, roundrobin, cooperative-sticky, or their classes org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor)`,
       )
-    assignor = ASSIGNOR_CLASSES[strategy]
+    if (!protocols.includes(ASSIGNOR_CLASSES[strategy])) protocols.push(ASSIGNOR_CLASSES[strategy])
   }
+
+  if (protocols.length === 0) protocols.push('range')
 
   const maxMessages = intOption('max-messages', flags['max-messages'])
   const timeoutMs = intOption('timeout-ms', flags['timeout-ms'])
@@ -234,13 +233,13 @@ export function parseConsumerOptions(flags: ConsumerFlags, randomGroupNumber: ()
   return {
     exitAtEnd: flags['exit-at-end'],
     formatter: makeFormatter(flags),
-    inert: [...props.keys()].filter((k) => INERT.has(k)).sort(),
+    inert: [...props.keys()].filter((k) => INERT.has(k) && !USED.has(k)).sort(),
     maxMessages: maxMessages !== undefined && maxMessages >= 0 ? maxMessages : undefined,
     settings: {
       allowAutoCreateTopics: props.has('allow.auto.create.topics')
         ? booleanProperty(props.get('allow.auto.create.topics'))
         : true,
-      assignor,
+      assignor: protocols[0],
       autoCommitIntervalMs: intConfig(props, 'auto.commit.interval.ms', 5000),
       autoOffsetReset,
       clientId: props.get('client.id') ?? 'console-consumer',
@@ -248,6 +247,11 @@ export function parseConsumerOptions(flags: ConsumerFlags, randomGroupNumber: ()
       groupId,
       heartbeatIntervalMs: intConfig(props, 'heartbeat.interval.ms', 3000, 1),
       maxPartitionFetchBytes: intConfig(props, 'max.partition.fetch.bytes', 1_048_576, 1),
+      // Kafka re-reads metadata every 300000 ms; listing the store's topics costs microseconds, so
+      // kt looks for new topics matching --include every second unless told otherwise.
+      // (Partition counts of subscribed topics are compared at every group check.)
+      metadataMaxAgeMs: intConfig(props, 'metadata.max.age.ms', 1000, 0),
+      protocols,
       sessionTimeoutMs: intConfig(props, 'session.timeout.ms', 45_000, 1),
     },
     skipMessageOnError: flags['skip-message-on-error'],

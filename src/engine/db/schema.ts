@@ -80,8 +80,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (group_id, member_id)
   ) STRICT, WITHOUT ROWID;
 
-  -- Committed offset = the next offset the group will read. Keyed by topic name, as Kafka's
-  -- offsets outlive a deleted topic.
+  -- Committed offset = the next offset the group will read. Keyed by topic name; deleting a
+  -- topic deletes its committed offsets, as Kafka does (deleteTopicTx).
   CREATE TABLE group_offsets (
     group_id         TEXT    NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
     topic            TEXT    NOT NULL,
@@ -91,5 +91,21 @@ export const MIGRATIONS: readonly string[] = [
     commit_timestamp INTEGER NOT NULL,
     PRIMARY KEY (group_id, topic, partition)
   ) STRICT, WITHOUT ROWID;
+  `,
+
+  // 2: consumer-group handover (DESIGN §4). assignment/generation stay the member's target in the
+  // current generation; owned is what the member holds now (JSON {"topic": [partitions]}), so
+  // that a partition is never held by two members; acked_generation is the generation whose
+  // whole assignment it holds; protocols its partition.assignment.strategy names, in preference
+  // order. The group remembers the partition counts its last rebalance used (to notice added
+  // partitions or deleted topics) and, after group.initial.rebalance.delay.ms, when members of a
+  // new group may start taking partitions.
+  `
+  ALTER TABLE group_members ADD COLUMN owned TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE group_members ADD COLUMN acked_generation INTEGER NOT NULL DEFAULT -1;
+  ALTER TABLE group_members ADD COLUMN protocols TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE groups ADD COLUMN partition_counts TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE groups ADD COLUMN assign_after INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX group_offsets_by_topic ON group_offsets (topic);
   `,
 ]

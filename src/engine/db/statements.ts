@@ -45,33 +45,38 @@ export const SQL = {
                     AND last_offset >= @logStartOffset
                   ORDER BY log_max_timestamp, batch_id`,
 
-  // consumer groups
-  groupById: `SELECT group_id, assignor, generation FROM groups WHERE group_id = ?`,
+  // consumer groups (groups.ts): members, their target assignment and what they own, handover
+  groupById: `SELECT group_id, assignor, generation, partition_counts, assign_after FROM groups WHERE group_id = ?`,
   groupDeleteIfUnused: `DELETE FROM groups WHERE group_id = @groupId
                           AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = @groupId)
                           AND NOT EXISTS (SELECT 1 FROM group_offsets WHERE group_id = @groupId)`,
   groupInsertIfMissing: `INSERT INTO groups (group_id, assignor, created_at, updated_at) VALUES (?, ?, ?, ?)
                          ON CONFLICT (group_id) DO NOTHING`,
-  groupSetGeneration: `UPDATE groups SET generation = ?, assignor = ?, updated_at = ? WHERE group_id = ?`,
-  memberById: `SELECT member_id, client_host, process_id, subscription, assignment, generation,
-                      session_timeout_ms, last_heartbeat
+  groupSetAssignAfter: `UPDATE groups SET assign_after = ? WHERE group_id = ?`,
+  groupSetGeneration: `UPDATE groups SET generation = ?, assignor = ?, partition_counts = ?, updated_at = ?
+                       WHERE group_id = ?`,
+  groupsWithOffsetsOnTopic: `SELECT DISTINCT group_id FROM group_offsets WHERE topic = ?`,
+  memberById: `SELECT member_id, client_id, client_host, process_id, subscription, assignment, generation,
+                      session_timeout_ms, last_heartbeat, joined_at, owned, acked_generation, protocols
                FROM group_members WHERE group_id = ? AND member_id = ?`,
   memberCount: `SELECT count(*) FROM group_members WHERE group_id = ?`,
   memberDelete: `DELETE FROM group_members WHERE group_id = ? AND member_id = ?`,
   memberHeartbeat: `UPDATE group_members SET last_heartbeat = ? WHERE group_id = ? AND member_id = ?`,
   memberInsert: `INSERT INTO group_members (group_id, member_id, client_id, client_host, process_id, subscription,
-                                            session_timeout_ms, last_heartbeat, joined_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                            session_timeout_ms, last_heartbeat, joined_at, protocols)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   memberSetAssignment: `UPDATE group_members SET assignment = ?, generation = ? WHERE group_id = ? AND member_id = ?`,
+  memberSetOwned: `UPDATE group_members SET owned = ?, acked_generation = ? WHERE group_id = ? AND member_id = ?`,
   memberSetSubscription: `UPDATE group_members SET subscription = ?, last_heartbeat = ? WHERE group_id = ? AND member_id = ?`,
-  membersOfGroup: `SELECT member_id, client_host, process_id, subscription, assignment, generation,
-                          session_timeout_ms, last_heartbeat
+  membersOfGroup: `SELECT member_id, client_id, client_host, process_id, subscription, assignment, generation,
+                          session_timeout_ms, last_heartbeat, joined_at, owned, acked_generation, protocols
                    FROM group_members WHERE group_id = ? ORDER BY member_id`,
   offsetUpsert: `INSERT INTO group_offsets (group_id, topic, partition, committed_offset, commit_timestamp)
                  VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT (group_id, topic, partition)
                  DO UPDATE SET committed_offset = excluded.committed_offset,
                                commit_timestamp = excluded.commit_timestamp`,
+  offsetsDeleteOfTopic: `DELETE FROM group_offsets WHERE topic = ?`,
   offsetsOfGroup: `SELECT topic, partition, committed_offset FROM group_offsets
                    WHERE group_id = ? ORDER BY topic, partition`,
   topicPartitionCount: `SELECT partition_count FROM topics WHERE name = ?`,
