@@ -200,3 +200,149 @@ describe.concurrent('§1b defects', () => {
     expect(new Set(all).size).toBe(200_000)
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Acceptance (issue 7): members in separate processes
+
+interface MemberRow {
+  member_id: string
+  process_id: number
+  assignment: string
+  owned: string
+}
+
+/** The group's member rows, read as `kt consumer-groups` reads them (a read-only connection). */
+function memberRows(dir: string, group: string): MemberRow[] {
+  const db = new Database(join(dir, 'kt.db'), {readonly: true})
+  try {
+    return db
+      .prepare(
+        'SELECT member_id, process_id, assignment, owned FROM group_members WHERE group_id = ? ORDER BY member_id',
+      )
+      .all(group) as MemberRow[]
+  } finally {
+    db.close()
+  }
+}
+
+const partitionList = (json: string) =>
+  Object.entries(JSON.parse(json) as Record<string, number[]>).flatMap(([t, ps]) => ps.map((p) => `${t}-${p}`))
+
+/** The group is settled: `n` members, each owning exactly its (non-empty) assignment. */
+function settled(dir: string, group: string, n: number): MemberRow[] | undefined {
+  const rows = memberRows(dir, group)
+  if (rows.length !== n) return undefined
+  return rows.every((r) => r.owned === r.assignment && r.owned !== '{}') ? rows : undefined
+}
+
+describe.concurrent('acceptance', () => {
+  test('two members started together split 3 partitions and print 300 keyed records once between them', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 3)
+    await produceKeyed(dir, 't', lines(seq(1, 300).map((i) => `k${i}:v${i}`)))
+    const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT]
+    const [a, b] = [start(dir, args), start(dir, args)]
+    let rows: MemberRow[] | undefined
+    await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 20_000, 'both members to hold their partitions')
+    // Disjoint partitions covering 0–2, one member with two (range: the first in member id order).
+    const held = rows!.map((r) => partitionList(r.owned))
+    expect(held.map((h) => h.length)).toEqual([2, 1])
+    expect(held.flat().sort()).toEqual(['t-0', 't-1', 't-2'])
+    await waitFor(() => nonEmpty(a.out() + b.out()).length >= 300, 20_000, '300 records')
+    await sleep(300)
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    const [ra, rb] = await Promise.all([a.done, b.done])
+    const values = [ra, rb].flatMap((r) => nonEmpty(r.stdout).map((l) => l.split(' ')[2]))
+    expect(values.sort()).toEqual(
+      seq(1, 300)
+        .map((i) => `v${i}`)
+        .sort(),
+    )
+    for (const [r, n] of [
+      [ra, nonEmpty(ra.stdout).length],
+      [rb, nonEmpty(rb.stdout).length],
+    ] as const)
+      expect({status: r.status, stderr: r.stderr}).toEqual({status: 130, stderr: processed(n)})
+    expect(memberRows(dir, 'g')).toEqual([])
+  })
+
+  test('a third member joins while records flow, then one is SIGKILLed: nothing lost, live members print nothing twice', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 6)
+    const producer = spawnKt(dir, [
+      'console-producer',
+      '--topic',
+      't',
+      '--property',
+      'parse.key=true',
+      '--property',
+      'key.separator=:',
+    ])
+    const produced = collect(producer, 90_000)
+    let next = 1
+    const feed = async (upTo: number) => {
+      for (; next <= upTo; next += 10) {
+        producer.stdin!.write(lines(seq(next, next + 9).map((i) => `k${i}:v${i}`)))
+        await sleep(10)
+      }
+    }
+
+    const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT]
+    const a = start(dir, args)
+    const b = start(dir, args)
+    await waitFor(() => settled(dir, 'g', 2) !== undefined, 20_000, 'two members')
+    await feed(1000)
+    // The third member joins while records flow.
+    const c = start(dir, args)
+    await feed(1500)
+    await waitFor(() => settled(dir, 'g', 3) !== undefined, 20_000, 'three members holding their partitions')
+    // Records keep coming until the third member has printed some of its own.
+    for (let goal = 1600; nonEmpty(c.out()).length === 0; goal += 100) {
+      expect(goal, 'the third member to print').toBeLessThan(2500)
+      await feed(goal)
+      await sleep(100)
+    }
+
+    // SIGKILL the third member: its pid is gone, so its partitions move without waiting 45 s.
+    const victim = memberRows(dir, 'g').find((r) => r.process_id === c.child.pid)!
+    const killedAt = Date.now()
+    c.child.kill('SIGKILL')
+    await waitFor(
+      () => {
+        const rows = settled(dir, 'g', 2)
+        return (
+          rows !== undefined &&
+          partitionList(victim.owned).every((p) => rows.some((r) => partitionList(r.owned).includes(p)))
+        )
+      },
+      20_000,
+      "the killed member's partitions to move",
+    )
+    const movedMs = Date.now() - killedAt
+    // The target is 1 s (measured here: 120–160 ms); the bound is generous for a loaded machine
+    // yet below both the 3 s heartbeat interval and the 45 s session timeout, which are not
+    // what moves them.
+    expect(movedMs).toBeLessThan(2500)
+    await feed(3000)
+    producer.stdin!.end()
+    expect((await produced).status).toBe(0)
+    const all = seq(1, 3000).map((i) => `v${i}`)
+    const valuesOf = (text: string) => nonEmpty(text).map((l) => l.split(' ')[2])
+    await waitFor(
+      () => new Set([...valuesOf(a.out()), ...valuesOf(b.out()), ...valuesOf(c.out())]).size === 3000,
+      30_000,
+      'every record',
+    )
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    const [ra, rb, rc] = await Promise.all([a.done, b.done, c.done])
+    expect(rc.signal).toBe('SIGKILL')
+    for (const r of [ra, rb]) expect(r.status, r.stderr).toBe(130)
+    // At least once: every record was printed.
+    expect(new Set([...valuesOf(ra.stdout), ...valuesOf(rb.stdout), ...valuesOf(rc.stdout)])).toEqual(new Set(all))
+    // The live members printed no record twice, together or alone: only what the killed member
+    // printed after its last commit was printed again.
+    expect(duplicates([ra.stdout, rb.stdout])).toEqual([])
+  }, 90_000)
+})
