@@ -19,6 +19,12 @@ export abstract class KtCommand extends Command {
     }),
   }
 
+  /**
+   * Options whose value may be left out, each with the value that then applies (Kafka's
+   * `--compression-codec` alone means gzip). Declared by the command; applied to both option forms.
+   */
+  static optionalValues: Record<string, string> = {}
+
   /** Prefix of runtime error lines; kafka-topics uses its own. */
   protected errorPrefix = 'Error: '
   private brokerInstance: Broker | undefined
@@ -28,7 +34,8 @@ export abstract class KtCommand extends Command {
     const flags = {...this.ctor.baseFlags, ...this.ctor.flags} as Record<string, {type: string}>
     const names = new Set(Object.keys(flags))
     const withValue = new Set(Object.keys(flags).filter((n) => flags[n].type === 'option'))
-    this.argv = normalizeKafkaArgv(this.argv, {names: new Set([...names, 'help', 'version']), withValue})
+    const optionalValue = new Map(Object.entries((this.ctor as typeof KtCommand).optionalValues))
+    this.argv = normalizeKafkaArgv(this.argv, {names: new Set([...names, 'help', 'version']), optionalValue, withValue})
     // Every Kafka tool takes --help and --version (also as -help / -version).
     if (this.argv.includes('--help')) {
       const {loadHelpClass} = await import('@oclif/core/help')

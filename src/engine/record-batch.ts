@@ -256,15 +256,20 @@ export class RecordView implements Record {
     return true
   }
 
-  /** An independent copy of the record. */
+  /**
+   * An independent copy of the record: its key, value and headers are copied out of the batch, so
+   * they stay valid when the batch's memory is reused (a consumer stages each batch in one place).
+   */
   toRecord(): Record {
+    const copy = (b: Buffer | null) => (b === null ? null : Buffer.from(b))
     return {
-      headers: this.headers,
-      key: this.key,
+      headers:
+        this.headerCount === 0 ? NO_HEADERS : this.headers.map((h) => ({key: copy(h.key)!, value: copy(h.value)})),
+      key: copy(this.key),
       offset: this.offset,
       timestamp: this.timestamp,
       timestampType: this.timestampType,
-      value: this.value,
+      value: copy(this.value),
     }
   }
 }
