@@ -9,7 +9,7 @@ import {crc32c} from '../../src/engine/crc32c.js'
 
 function storeWithTopic() {
   const s = memoryStore()
-  s.createTopic({name: 't', numPartitions: 1, replicationFactor: 1, configs: new Map()})
+  s.createTopic({name: 't', partitions: 1})
   return s
 }
 
