@@ -1,9 +1,9 @@
 // The base of every kt command: the shared --data-dir flag, Kafka-style single-dash options,
 // opening and closing the broker, and turning errors into one stderr line and an exit code.
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 
-import {type Broker, isKtError, openBroker} from '../engine/index.js'
+import {type Broker, DB_FILE, isKtError, KtError, openBroker, storageError} from '../engine/index.js'
 import {normalizeKafkaArgv} from './argv.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {EXIT, UsageError} from './errors.js'
@@ -19,16 +19,25 @@ export abstract class KtCommand extends Command {
     }),
   }
 
+  /**
+   * Options whose value may be left out, each with the value that then applies (Kafka's
+   * `--compression-codec` alone means gzip). Declared by the command; applied to both option forms.
+   */
+  static optionalValues: Record<string, string> = {}
+
   /** Prefix of runtime error lines; kafka-topics uses its own. */
   protected errorPrefix = 'Error: '
   private brokerInstance: Broker | undefined
+  /** The data dir of the store this run opened, for naming it in storage errors. */
+  private dataDir: string | undefined
 
   override async init(): Promise<void> {
     await super.init()
     const flags = {...this.ctor.baseFlags, ...this.ctor.flags} as Record<string, {type: string}>
     const names = new Set(Object.keys(flags))
     const withValue = new Set(Object.keys(flags).filter((n) => flags[n].type === 'option'))
-    this.argv = normalizeKafkaArgv(this.argv, {names: new Set([...names, 'help', 'version']), withValue})
+    const optionalValue = new Map(Object.entries((this.ctor as typeof KtCommand).optionalValues))
+    this.argv = normalizeKafkaArgv(this.argv, {names: new Set([...names, 'help', 'version']), optionalValue, withValue})
     // Every Kafka tool takes --help and --version (also as -help / -version).
     if (this.argv.includes('--help')) {
       const {loadHelpClass} = await import('@oclif/core/help')
@@ -46,7 +55,12 @@ export abstract class KtCommand extends Command {
   /** Opens the store once per run; broker warnings go to stderr. */
   protected async broker(dataDir: string | undefined): Promise<Broker> {
     if (!this.brokerInstance) {
-      this.brokerInstance = await openBroker(dataDir ?? join(homedir(), '.kt'), {host: CLIENT_HOST, isProcessAlive})
+      this.dataDir = resolve(dataDir ?? join(homedir(), '.kt'))
+      // better-sqlite3 reads this when it loads its addon (at the first open): URI file names let
+      // the engine open a store on a read-only file system immutable. Data dirs are made
+      // absolute, so no store's own name is ever read as a URI.
+      process.env.SQLITE_USE_URI ??= '1'
+      this.brokerInstance = await openBroker(this.dataDir, {host: CLIENT_HOST, isProcessAlive})
       for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
     }
 
@@ -62,6 +76,13 @@ export abstract class KtCommand extends Command {
   /** Writes the one stderr line for an error and returns the exit code it means. */
   protected report(error: Error): number {
     let code: number = EXIT.error
+    // SQLite failures the engine did not already word (a statement outside a transaction).
+    const sqliteCode = (error as {code?: unknown}).code
+    if (!isKtError(error) && typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_'))
+      error = storageError(error, join(this.dataDir ?? '.', DB_FILE), 'read')
+    else if (!isKtError(error) && typeof sqliteCode === 'string' && /^E[A-Z]+$/.test(sqliteCode) && 'syscall' in error)
+      // A system call that failed (a full disk while writing output, …): its own message is one line.
+      error = new KtError('KAFKA_STORAGE_ERROR', error.message)
     if (error instanceof UsageError) {
       code = EXIT.usage
       process.stderr.write(`${error.message}\n`)

@@ -10,6 +10,15 @@ const CHUNK = 256 * 1024
 /** Room after each output chunk for staged input (one record batch, usually 16 KiB). */
 const STAGE = 1024 * 1024 + 64 * 1024
 
+// Ownership of memory (the rule issue 9's crash broke):
+// - An output chunk belongs to the writer until spill() hands it to the stream, and to the stream
+//   until its write completes; only then may it be reused.
+// - Only a standard chunk (CHUNK bytes of output, then STAGE bytes of staging area, in one
+//   allocation) has a staging area. An oversized buffer, made for one piece larger than a chunk,
+//   has none: stage() never copies into it, so it can never overwrite pending output.
+// - A staged copy is owned by the caller until the next stage() call. Output writes never touch a
+//   staging area, and spilling or switching buffers leaves the copy where it is.
+
 export class DataWriter {
   private buf = DataWriter.chunk()
   /** View of the whole memory behind buf (output chunk + staging area), for copyWithin. */
@@ -56,10 +65,17 @@ export class DataWriter {
   /**
    * Copies `source` (say, a record batch) next to the output chunk and returns that copy: bytes
    * written from it then move with copyWithin, which allocates nothing and costs a third of
-   * Buffer#copy for record-sized pieces. Valid until the next stage() call.
+   * Buffer#copy for record-sized pieces. Valid until the next stage() call; when there is no room
+   * to stage it, `source` itself is returned.
    */
   stage(source: Buffer): Buffer {
-    if (source.length > STAGE) return source
+    // No staging area here (an oversized buffer), or too big for it: the caller's bytes are read
+    // in place, which is safe because the caller owns them until its next stage() call.
+    if (source.length > STAGE || this.whole.length !== CHUNK + STAGE || this.buf.length !== CHUNK) {
+      this.staged = undefined
+      return source
+    }
+
     source.copy(this.whole, CHUNK)
     this.staged = this.whole.subarray(CHUNK, CHUNK + source.length)
     return this.staged

@@ -1,5 +1,6 @@
 import {Consumer} from '../client/consumer.js'
 import {KtCommand} from '../cli/base-command.js'
+import {readOnlySubscription} from '../cli/read-only.js'
 import {Flags} from '../cli/oclif.js'
 import {consumeLoop} from '../cli/consumer/loop.js'
 import {parseConsumerOptions} from '../cli/consumer/options.js'
@@ -84,15 +85,21 @@ export default class ConsoleConsumer extends KtCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(ConsoleConsumer)
     refuseRemoteFlags(flags)
-    const options = parseConsumerOptions(flags, () => Math.floor(Math.random() * 100_000))
+    let generatedGroup = false
+    const options = parseConsumerOptions(flags, () => {
+      generatedGroup = true
+      return Math.floor(Math.random() * 100_000)
+    })
     warnAboutClientConfigs('consumer', options.unknown, options.inert)
     const broker = await this.broker(flags['data-dir'])
+    // On a read-only store, a consumer without a group of its own reads its partitions directly.
+    const {settings, subscription} = await readOnlySubscription(broker, options, !generatedGroup)
     const stop = new StopController()
     const out = new DataWriter(process.stdout, stop)
     const consumer = new Consumer(
       broker,
-      {...options.settings, clientHost: CLIENT_HOST, processId: process.pid},
-      options.subscription,
+      {...settings, clientHost: CLIENT_HOST, processId: process.pid},
+      subscription,
       {
         onTopicCreated: (topic, partitions) =>
           process.stderr.write(

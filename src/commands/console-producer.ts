@@ -71,6 +71,7 @@ export default class ConsoleProducer extends KtCommand {
   }
 
   static override summary = 'Read records from standard input and produce them to a topic.'
+  static override optionalValues = {'compression-codec': 'gzip'}
 
   override async init(): Promise<void> {
     await super.init()

@@ -61,6 +61,8 @@ export interface Broker {
   readonly config: BrokerConfig
   /** Non-fatal notes about the broker's configuration, for the user. */
   readonly warnings: readonly string[]
+  /** The store can be read but not written (its file system is read-only). */
+  readonly readOnly: boolean
 
   createTopic(req: CreateTopicRequest): Promise<TopicDescription>
   /** Validates a create request as createTopic would, without creating anything. */
@@ -118,9 +120,22 @@ export class EmbeddedBroker implements Broker {
       this.warnings.push(`${SERVER_PROPERTIES}: ignoring settings kt does not use: ${config.ignored.join(', ')}`)
   }
 
+  get readOnly(): boolean {
+    return this.db.readOnly
+  }
+
   static open(dataDir: string, options: BrokerOptions = {}): EmbeddedBroker {
-    const config = loadBrokerConfig(dataDir)
-    return new EmbeddedBroker(Db.open(dataDir), config, dataDir, options)
+    // The store first: its checks name a data dir that is a file or cannot be created.
+    const db = Db.open(dataDir)
+    let config: BrokerConfig
+    try {
+      config = loadBrokerConfig(dataDir)
+    } catch (error) {
+      void db.close()
+      throw error
+    }
+
+    return new EmbeddedBroker(db, config, dataDir, options)
   }
 
   async createTopic(req: CreateTopicRequest): Promise<TopicDescription> {
@@ -164,6 +179,7 @@ export class EmbeddedBroker implements Broker {
 
   async produce(batches: readonly ProduceBatch[], acks: Acks): Promise<ProduceResult[]> {
     this.db.setDurability(acks === 0 ? 'OFF' : acks === 1 ? 'NORMAL' : 'FULL')
+    this.db.verifyBeforeWrite()
     const results = this.db.immediate(() => appendTx(this.db, batches, this.config, Date.now()))
     let bytes = 0
     for (const b of batches) bytes += b.batch.length

@@ -38,3 +38,34 @@ export class KtError extends Error {
 export function isKtError(error: unknown, code?: KtErrorCode): error is KtError {
   return error instanceof KtError && (code === undefined || error.code === code)
 }
+
+/**
+ * A failure of the SQLite store as the one line a user sees: what happened, to which file, and
+ * what was kept. `during` says what was being done: opening the store, a read (which changes
+ * nothing) or a write transaction (rolled back whole, so everything committed before it is kept).
+ */
+export function storageError(error: unknown, file: string, during: 'open' | 'read' | 'write'): KtError {
+  const code = (error as {code?: string}).code ?? ''
+  const detail = (error as Error).message
+  const kept =
+    during === 'write'
+      ? 'This write was rolled back; everything written before it is kept.'
+      : 'The store was not changed.'
+  let what: string
+  if (code === 'SQLITE_FULL') what = `The disk holding the kt store '${file}' is full (${detail}).`
+  else if (code.startsWith('SQLITE_CORRUPT'))
+    what = `The kt store '${file}' is damaged (${detail}); run 'kt check' to see what is affected.`
+  else if (code === 'SQLITE_NOTADB') what = `'${file}' is not a kt store (${detail}).`
+  else if (code.startsWith('SQLITE_READONLY'))
+    return new KtError(
+      'KAFKA_STORAGE_ERROR',
+      `The kt store '${file}' is read-only (${detail}): only reading without --group works. Nothing was written.`,
+    )
+  else if (code.startsWith('SQLITE_IOERR')) what = `I/O error on the kt store '${file}' (${detail}).`
+  else if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    what = `The kt store '${file}' stayed locked by another process (${detail}).`
+  else if (/no such (table|column)/.test(detail))
+    what = `The kt store '${file}' does not have the layout this kt expects (${detail}): it was changed by another program or is damaged.`
+  else what = `Storage error on the kt store '${file}' (${code}: ${detail}).`
+  return new KtError('KAFKA_STORAGE_ERROR', `${what} ${kept}`)
+}

@@ -9,7 +9,8 @@ export type {BrokerConfig} from './broker-config.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 export {TOPIC_CONFIGS} from './configs.js'
 export {isCompressionType, SUPPORTED_COMPRESSION, type CompressionType} from './compression.js'
-export {isKtError, KtError, type KtErrorCode} from './errors.js'
+export {isKtError, KtError, type KtErrorCode, storageError} from './errors.js'
+export {DB_FILE} from './db/connection.js'
 export {parseJavaProperties} from './java-properties.js'
 export {
   partitionForKey,
