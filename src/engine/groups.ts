@@ -196,3 +196,32 @@ function assignmentOf(db: Db, groupId: string, memberId: string): MemberAssignme
     for (const partition of parsed[topic]) partitions.push({partition, topic})
   return {generation: row.generation, memberId, partitions}
 }
+
+// placeholder until the handover protocol lands
+/** A group's state as kafka-consumer-groups shows it: Dead (no such group), Empty or Stable. */
+export function groupStateOf(
+  db: Db,
+  groupId: string,
+  now: number,
+  host: string,
+  alive?: ProcessAlive,
+): 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead' {
+  if (db.stmt('groupById').get(groupId) === undefined) return 'Dead'
+  return liveMembersOf(db, groupId, now, host, alive).length === 0 ? 'Empty' : 'Stable'
+}
+
+// placeholder until the handover protocol lands
+/** Members whose session has not timed out and whose process (on this host) still runs; read-only. */
+export function liveMembersOf(
+  db: Db,
+  groupId: string,
+  now: number,
+  host: string,
+  alive?: ProcessAlive,
+): Array<MemberRow & {client_id: string}> {
+  return (db.stmt('groupAdminMembers').all(groupId) as Array<MemberRow & {client_id: string}>).filter(
+    (m) =>
+      m.last_heartbeat + m.session_timeout_ms >= now &&
+      (alive === undefined || m.client_host !== host || alive(m.process_id)),
+  )
+}

@@ -4,6 +4,23 @@ import {type Broker, type BrokerOptions, EmbeddedBroker} from './broker.js'
 export type {Acks, Broker, BrokerOptions, TopicMetadata} from './broker.js'
 export type {AssignorName} from './assignors.js'
 export type {CommittedOffset, JoinGroupRequest, MemberAssignment} from './groups.js'
+export type {
+  DeleteGroupsResult,
+  DeleteOffsetsResult,
+  GroupDescription,
+  GroupListing,
+  GroupMemberDescription,
+  GroupOffsetDescription,
+  GroupResetPlan,
+  GroupState,
+  PartitionOffset,
+  PlannedOffset,
+  ResetHistoryEntry,
+  ResetRequest,
+  ResetResult,
+  ResetScenario,
+  ResetScope,
+} from './group-admin.js'
 export type {BrokerConfig} from './broker-config.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 export {TOPIC_CONFIGS} from './configs.js'
