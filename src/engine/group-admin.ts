@@ -346,7 +346,9 @@ function newOffsetFor(
     case 'to-datetime': {
       const found = listOffsetTx(db, tp.topic, tp.partition, {timestamp: scenario.timestamp})
       if (found !== null) return found
-      warnings.push(`Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`)
+      warnings.push(
+        `Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`,
+      )
       return listOffsetTx(db, tp.topic, tp.partition, 'latest')!
     }
 
@@ -359,8 +361,7 @@ function newOffsetFor(
 /** Kafka's clamping into [log start, log end], with its warnings. */
 function clamp(db: Db, tp: TopicPartition, offset: number, warnings: string[]): number {
   const w = db.stmt('groupAdminWatermarks').get(tp.topic, tp.partition) as
-    | {log_start_offset: number; log_end_offset: number}
-    | undefined
+    {log_start_offset: number; log_end_offset: number} | undefined
   if (!w) throw missingPartitions([tp])
   if (offset > w.log_end_offset) {
     warnings.push(
