@@ -100,7 +100,8 @@ function describeGroup(db: Db, groupId: string, ctx: AdminContext): GroupDescrip
     .map((m) => ({
       assignment: parseAssignment(m.assignment),
       clientId: m.client_id,
-      host: m.client_host,
+      // Kafka shows the client address with a leading slash, whichever way the member stored it.
+      host: `/${m.client_host.replace(/^\/+/, '')}`,
       memberId: m.member_id,
     }))
     .sort((a, b) => compare(a.memberId, b.memberId))

@@ -185,7 +185,18 @@ export function parseGroupsOptions(flags: GroupsFlags, warn: (line: string) => v
     if (!flags['dry-run'] && !flags.execute) warn(NO_EXECUTE_WARNING)
     if (!present('group') && !present('all-groups'))
       throw new UsageError(`Option ${bracket('reset-offsets')} takes one of these options: ${scopes}`)
-    const all: string[] = [...SCENARIOS, 'undo']
+    // Kafka checks the scenarios in this order (each against all the others).
+    const all = [
+      'to-offset',
+      'to-datetime',
+      'by-duration',
+      'to-earliest',
+      'to-latest',
+      'to-current',
+      'shift-by',
+      'from-file',
+      'undo',
+    ]
     for (const s of all)
       checkInvalid(
         present,
