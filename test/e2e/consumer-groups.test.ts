@@ -4,11 +4,12 @@
 // Kafka: usage errors are one line and exit 2; runtime errors exit 1 (Kafka exits 0) and go to
 // stderr, `Consumer group 'g' does not exist.` and the reset refusal included (stdout is data);
 // rows are sorted; 4.x widths for --state and the reset plan, 3.7's ASSIGNMENT column.
+import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, test, vi} from 'vitest'
 
-import {collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
+import {BIN, collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 vi.setConfig({testTimeout: 120_000})
 
@@ -849,5 +850,37 @@ describe('--describe --watch', () => {
         idleRow('g', 't', 0, '9', 10, '1'),
     )
     expect(r.stderr).toBe("\nConsumer group 'g' has no active members.\n".repeat(2))
+  })
+})
+
+const hasScript = spawnSync('script', ['--version']).status === 0
+
+describe.skipIf(!hasScript)('--describe --watch on a terminal', () => {
+  test('each frame clears the screen and redraws in place, every interval; Ctrl-C ends it', async () => {
+    const dir = await seeded()
+    await commit(dir, 'g', {0: 4})
+    const r = spawnSync(
+      'script',
+      [
+        '-q',
+        '-E',
+        'never',
+        '-c',
+        `timeout -s INT 6 node ${BIN} consumer-groups --describe --group g --watch 1`,
+        '/dev/null',
+      ],
+      {encoding: 'utf8', env: {...process.env, KT_DATA_DIR: dir, NO_COLOR: '1'}, timeout: 60_000},
+    )
+    const frames = r.stdout.replaceAll('\r\n', '\n').split('\u001B[H\u001B[2J')
+    expect(frames[0]).toBe('')
+    expect(frames.length).toBeGreaterThanOrEqual(3)
+    for (const frame of frames.slice(1, -1))
+      expect(frame.replace(/ {4}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n/, '    <time>\n')).toBe(
+        'Every 1s: kt consumer-groups --describe --group g --watch 1    <time>\n' +
+          "\nConsumer group 'g' has no active members.\n" +
+          '\n' +
+          OFFSETS_HEADER +
+          idleRow('g', 't', 0, '4', 10, '6'),
+      )
   })
 })
