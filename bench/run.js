@@ -3,10 +3,11 @@
 // same data. Timings live here, never in a test's pass/fail.
 //
 //   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain latency idle
+//                                      groups-describe groups-watch-idle
 //
 // Each figure is the median of several runs; the machine's noise shows in the spread column.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
-import {createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -285,8 +286,111 @@ async function idle() {
   )
 }
 
+/**
+ * kt consumer-groups --describe --all-groups over GROUPS groups, each with a committed offset on
+ * every one of 10 partitions; the baseline is --list on the same store (start-up, open, one query).
+ */
+const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000)
+
+async function groupsDescribe() {
+  const dir = freshStore('groups')
+  const env = {...process.env, KT_DATA_DIR: dir}
+  execFileSync('node', [BIN, 'topics', '--create', '--topic', 'lagging', '--partitions', '10'], {env})
+  execFileSync('bash', ['-c', `seq 1 100000 | node ${BIN} console-producer --topic lagging`], {env})
+  const ids = Array.from({length: GROUPS}, (_, g) => `group-${String(g).padStart(4, '0')}`)
+  const plan = ids.flatMap((g, i) => Array.from({length: 10}, (_, p) => `${g},lagging,${p},${(i * 7 + p) % 5000}\n`))
+  const file = join(dir, 'plan.csv')
+  writeFileSync(file, plan.join(''))
+  execFileSync(
+    'node',
+    [
+      BIN,
+      'consumer-groups',
+      ...ids.flatMap((g) => ['--group', g]),
+      '--reset-offsets',
+      '--from-file',
+      file,
+      '--execute',
+    ],
+    {
+      env,
+      stdio: 'ignore',
+    },
+  )
+  const describe = []
+  const list = []
+  for (let i = 0; i < Math.max(RUNS, 5); i++) {
+    list.push(time(`${kt('consumer-groups --list')} > /dev/null`, {KT_DATA_DIR: dir}))
+    describe.push(time(`${kt('consumer-groups --describe --all-groups')} > /dev/null 2>&1`, {KT_DATA_DIR: dir}))
+  }
+
+  // Wall time on a busy 2-core machine is mostly waiting for a core: the CPU the command itself
+  // used (bash's `times` for its children) is the steadier figure.
+  const cpu = []
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync('bash', ['-c', `${kt('consumer-groups --describe --all-groups')} > /dev/null 2>&1; times`], {
+      env,
+    })
+    const [user, sys] = r.stdout
+      .toString()
+      .trim()
+      .split('\n')[1]
+      .split(' ')
+      .map((t) => {
+        const m = /(\d+)m([\d.]+)s/.exec(t)
+        return Number(m[1]) * 60_000 + Number(m[2]) * 1000
+      })
+    cpu.push(user + sys)
+  }
+
+  const d = median(describe)
+  const l = median(list)
+  row(
+    `consumer-groups --describe --all-groups (${GROUPS} groups × 10 partitions)`,
+    `${d.toFixed(0)} ms (${spread(describe)})`,
+    'consumer-groups --list, same store',
+    `${l.toFixed(0)} ms`,
+    `${(d / l).toFixed(2)}× list`,
+    `CPU ${median(cpu).toFixed(0)} ms; target < 1 s: ${d < 1000 ? 'met' : 'not met'}`,
+  )
+}
+
+/** An idle `--describe --watch` sleeps on the store's change signal. */
+async function groupsWatchIdle() {
+  const dir = freshStore('groups-watch')
+  const env = {...process.env, KT_DATA_DIR: dir}
+  execFileSync('node', [BIN, 'topics', '--create', '--topic', 'w', '--partitions', '3'], {env})
+  const file = join(dir, 'plan.csv')
+  writeFileSync(file, 'w,0,0\nw,1,0\nw,2,0\n')
+  execFileSync('node', [BIN, 'consumer-groups', '--group', 'w', '--reset-offsets', '--from-file', file, '--execute'], {
+    env,
+    stdio: 'ignore',
+  })
+  const watcher = spawn('node', [BIN, 'consumer-groups', '--describe', '--group', 'w', '--watch'], {
+    env,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  })
+  await new Promise((r) => setTimeout(r, 2000))
+  const before = cpuMs(watcher.pid)
+  const t0 = performance.now()
+  await new Promise((r) => setTimeout(r, 10_000))
+  const used = cpuMs(watcher.pid) - before
+  const wall = performance.now() - t0
+  watcher.kill('SIGTERM')
+  await new Promise((r) => watcher.on('close', r))
+  row(
+    'idle: consumer-groups --describe --watch (2 s interval), 10 s',
+    `${((used / wall) * 100).toFixed(2)} % of a core`,
+    'target',
+    '< 1 %',
+    used / wall < 0.01 ? 'met' : 'not met',
+  )
+}
+
 const scenarios = {
   drain,
+  'groups-describe': groupsDescribe,
+  'groups-watch-idle': groupsWatchIdle,
   idle,
   latency: async () => {
     await latency('all')
@@ -298,7 +402,16 @@ const scenarios = {
 }
 
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(scenarios)
-const order = ['startup', 'produce', 'produce-keyed', 'drain', 'latency', 'idle'].filter((s) => wanted.includes(s))
+const order = [
+  'startup',
+  'produce',
+  'produce-keyed',
+  'drain',
+  'latency',
+  'idle',
+  'groups-describe',
+  'groups-watch-idle',
+].filter((s) => wanted.includes(s))
 console.log(
   `kt bench — ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
 )

@@ -2,7 +2,9 @@
 // (a Kafka client behind --bootstrap-server) can stand in later without commands changing; the
 // embedded implementation below runs each call as one synchronous SQLite transaction.
 import {type BrokerConfig, loadBrokerConfig, SERVER_PROPERTIES} from './broker-config.js'
-import {Db} from './db/connection.js'
+import {join} from 'node:path'
+
+import {Db, DB_FILE} from './db/connection.js'
 import {fetchTx, listOffsetTx, appendTx, type FetchOptions} from './log.js'
 import {
   createPartitionsTx,
@@ -40,6 +42,23 @@ import {
   syncGroupTx,
   type SyncRequest,
 } from './groups.js'
+import {
+  type AdminContext,
+  deleteGroupsTx,
+  type DeleteGroupsResult,
+  deleteOffsetsTx,
+  type DeleteOffsetsResult,
+  describeGroups,
+  type GroupDescription,
+  type GroupListing,
+  executeResetTx,
+  listGroups,
+  planReset,
+  type ResetHistoryEntry,
+  resetHistory,
+  type ResetRequest,
+  type ResetResult,
+} from './group-admin.js'
 
 /** Kafka's producer acks: 0 (fire and forget), 1 (leader wrote it), -1/all (fully durable). */
 export type Acks = -1 | 0 | 1
@@ -96,6 +115,24 @@ export interface Broker {
   leaveGroup(groupId: string, memberId: string): Promise<void>
   commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void>
   committedOffsets(groupId: string): Promise<CommittedOffset[]>
+
+  // consumer-groups administration (kafka-consumer-groups). Listing and describing only read.
+  /** The group coordinator: this broker's node id and where the groups live. */
+  groupCoordinator(): Promise<{nodeId: number; location: string}>
+  listGroups(): Promise<GroupListing[]>
+  /** The given groups (unknown ones come back Dead), or every group, sorted by id. */
+  describeGroups(groupIds: readonly string[] | 'all'): Promise<GroupDescription[]>
+  /** Plans an offset reset; with execute, writes it and records it in the reset history. */
+  resetOffsets(req: ResetRequest, execute: boolean): Promise<ResetResult>
+  /** The group's executed resets, oldest first. */
+  resetHistory(groupId: string): Promise<ResetHistoryEntry[]>
+  /** Deletes inactive groups with their committed offsets. */
+  deleteGroups(groupIds: readonly string[] | 'all'): Promise<DeleteGroupsResult>
+  /** Deletes an inactive group's committed offsets for the given partitions. */
+  deleteOffsets(
+    groupId: string,
+    topics: ReadonlyArray<{topic: string; partitions?: readonly number[]}>,
+  ): Promise<DeleteOffsetsResult>
 
   /**
    * Resolves when another process may have changed the store, when timeoutMs passes, or when
@@ -241,6 +278,43 @@ export class EmbeddedBroker implements Broker {
 
   async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
     return committedOffsetsOf(this.db, groupId)
+  }
+
+  async groupCoordinator(): Promise<{nodeId: number; location: string}> {
+    return {location: join(this.dataDir, DB_FILE), nodeId: this.config.nodeId}
+  }
+
+  async listGroups(): Promise<GroupListing[]> {
+    return this.db.snapshot(() => listGroups(this.db, this.adminContext()))
+  }
+
+  async describeGroups(groupIds: readonly string[] | 'all'): Promise<GroupDescription[]> {
+    return this.db.snapshot(() => describeGroups(this.db, groupIds, this.adminContext()))
+  }
+
+  async resetOffsets(req: ResetRequest, execute: boolean): Promise<ResetResult> {
+    return execute
+      ? this.db.immediate(() => executeResetTx(this.db, req, this.adminContext()))
+      : this.db.snapshot(() => planReset(this.db, req, this.adminContext()))
+  }
+
+  async resetHistory(groupId: string): Promise<ResetHistoryEntry[]> {
+    return this.db.snapshot(() => resetHistory(this.db, groupId))
+  }
+
+  async deleteGroups(groupIds: readonly string[] | 'all'): Promise<DeleteGroupsResult> {
+    return this.db.immediate(() => deleteGroupsTx(this.db, groupIds, this.adminContext()))
+  }
+
+  async deleteOffsets(
+    groupId: string,
+    topics: ReadonlyArray<{topic: string; partitions?: readonly number[]}>,
+  ): Promise<DeleteOffsetsResult> {
+    return this.db.immediate(() => deleteOffsetsTx(this.db, groupId, topics, this.adminContext()))
+  }
+
+  private adminContext(): AdminContext {
+    return {alive: this.options.isProcessAlive, host: this.options.host ?? '', now: Date.now()}
   }
 
   async waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {

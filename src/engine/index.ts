@@ -5,6 +5,23 @@ export type {Acks, Broker, BrokerOptions, TopicMetadata} from './broker.js'
 export type {AssignorName} from './assignors.js'
 export {ASSIGNOR_CLASSES} from './assignors.js'
 export type {CommittedOffset, JoinGroupRequest, MemberAssignment, MemberCheck, SyncRequest} from './groups.js'
+export type {
+  DeleteGroupsResult,
+  DeleteOffsetsResult,
+  GroupDescription,
+  GroupListing,
+  GroupMemberDescription,
+  GroupOffsetDescription,
+  GroupResetPlan,
+  GroupState,
+  PartitionOffset,
+  PlannedOffset,
+  ResetHistoryEntry,
+  ResetRequest,
+  ResetResult,
+  ResetScenario,
+  ResetScope,
+} from './group-admin.js'
 export type {BrokerConfig} from './broker-config.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 export {TOPIC_CONFIGS} from './configs.js'

@@ -108,4 +108,25 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE groups ADD COLUMN assign_after INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX group_offsets_by_topic ON group_offsets (topic);
   `,
+  // 3: consumer-groups administration: the history of executed offset resets, so that
+  // `--describe --history` can list them and `--reset-offsets --undo` can restore what the last
+  // one replaced. old_offset is NULL where the group had no committed offset before.
+  `
+  CREATE TABLE group_offset_resets (
+    reset_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_id TEXT    NOT NULL,
+    reset_at INTEGER NOT NULL,
+    command  TEXT    NOT NULL
+  ) STRICT;
+  CREATE INDEX group_offset_resets_by_group ON group_offset_resets (group_id, reset_id);
+
+  CREATE TABLE group_offset_reset_entries (
+    reset_id   INTEGER NOT NULL REFERENCES group_offset_resets (reset_id) ON DELETE CASCADE,
+    topic      TEXT    NOT NULL,
+    partition  INTEGER NOT NULL,
+    old_offset INTEGER,
+    new_offset INTEGER NOT NULL,
+    PRIMARY KEY (reset_id, topic, partition)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ]

@@ -80,6 +80,39 @@ export const SQL = {
   offsetsOfGroup: `SELECT topic, partition, committed_offset FROM group_offsets
                    WHERE group_id = ? ORDER BY topic, partition`,
   topicPartitionCount: `SELECT partition_count FROM topics WHERE name = ?`,
+
+  // consumer-groups administration (src/engine/group-admin.ts): list, describe, reset, delete,
+  // delete-offsets and the reset history. Describe and list only read.
+  groupAdminGroups: `SELECT group_id, assignor FROM groups ORDER BY group_id`,
+  groupAdminGroup: `SELECT group_id, assignor FROM groups WHERE group_id = ?`,
+  // Committed offsets with the partition's log end offset (null when the topic or partition is gone).
+  groupAdminOffsets: `SELECT o.topic, o.partition, o.committed_offset, p.log_end_offset
+                      FROM group_offsets o
+                      LEFT JOIN topics t ON t.name = o.topic
+                      LEFT JOIN partitions p ON p.topic_id = t.topic_id AND p.partition = o.partition
+                      WHERE o.group_id = ? ORDER BY o.topic, o.partition`,
+  groupAdminOffset: `SELECT committed_offset FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?`,
+  groupAdminWatermarks: `SELECT p.log_start_offset, p.log_end_offset
+                         FROM partitions p JOIN topics t ON t.topic_id = p.topic_id
+                         WHERE t.name = ? AND p.partition = ?`,
+  groupAdminInsertGroup: `INSERT INTO groups (group_id, assignor, created_at, updated_at) VALUES (?, '', ?, ?)
+                          ON CONFLICT (group_id) DO NOTHING`,
+  groupAdminUpsertOffset: `INSERT INTO group_offsets (group_id, topic, partition, committed_offset, commit_timestamp)
+                           VALUES (?, ?, ?, ?, ?)
+                           ON CONFLICT (group_id, topic, partition)
+                           DO UPDATE SET committed_offset = excluded.committed_offset,
+                                         commit_timestamp = excluded.commit_timestamp`,
+  groupAdminDeleteOffset: `DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?`,
+  groupAdminDeleteGroup: `DELETE FROM groups WHERE group_id = ?`,
+  groupAdminDeleteHistory: `DELETE FROM group_offset_resets WHERE group_id = ?`,
+  groupAdminInsertReset: `INSERT INTO group_offset_resets (group_id, reset_at, command) VALUES (?, ?, ?)`,
+  groupAdminInsertResetEntry: `INSERT INTO group_offset_reset_entries (reset_id, topic, partition, old_offset, new_offset)
+                               VALUES (?, ?, ?, ?, ?)`,
+  groupAdminResets: `SELECT reset_id, reset_at, command FROM group_offset_resets WHERE group_id = ? ORDER BY reset_id`,
+  groupAdminLastReset: `SELECT reset_id, reset_at, command FROM group_offset_resets
+                        WHERE group_id = ? ORDER BY reset_id DESC LIMIT 1`,
+  groupAdminResetEntries: `SELECT topic, partition, old_offset, new_offset FROM group_offset_reset_entries
+                           WHERE reset_id = ? ORDER BY topic, partition`,
 } as const
 
 export type StatementName = keyof typeof SQL

@@ -1,0 +1,533 @@
+// What kafka-consumer-groups asks of a group coordinator, over the store: list, describe, reset
+// offsets (with kt's reset history and undo), delete groups and delete offsets. Membership and
+// state come from groups.ts (groupStateOf, liveMembersOf); list and describe only read, so they
+// run in a read snapshot and never take the write lock. Resets, deletes and delete-offsets each
+// decide and write in one BEGIN IMMEDIATE transaction, so a member cannot join between the
+// "group is inactive" check and the write.
+import type {Db} from './db/connection.js'
+import {KtError} from './errors.js'
+import {groupStateOf, liveMembersOf, type ProcessAlive} from './groups.js'
+import {listOffsetTx} from './log.js'
+import {findTopic, requireTopic} from './topics.js'
+import type {TopicPartition} from './types.js'
+
+export type GroupState = ReturnType<typeof groupStateOf>
+
+/** The clock and this host's process check, for telling live members from dead ones. */
+export interface AdminContext {
+  now: number
+  host: string
+  alive?: ProcessAlive
+}
+
+export interface GroupListing {
+  groupId: string
+  state: GroupState
+  /** kt's groups use the classic protocol (join/sync/heartbeat), as console consumers do. */
+  type: 'classic'
+}
+
+export interface GroupMemberDescription {
+  memberId: string
+  clientId: string
+  /** Kafka's form: the client address with a leading slash. */
+  host: string
+  /** Sorted by topic, then partition. */
+  assignment: TopicPartition[]
+}
+
+export interface GroupOffsetDescription extends TopicPartition {
+  /** The committed offset (next offset to read), or null without a commit. */
+  currentOffset: number | null
+  /** null when the topic or partition no longer exists. */
+  logEndOffset: number | null
+  lag: number | null
+  /** The owning member, or null for a committed partition nobody owns. */
+  memberId: string | null
+  host: string | null
+  clientId: string | null
+}
+
+export interface GroupDescription {
+  groupId: string
+  state: GroupState
+  /** The partition assignor of the current generation; '' when the group has no members. */
+  assignor: string
+  members: GroupMemberDescription[]
+  offsets: GroupOffsetDescription[]
+}
+
+interface AdminMemberRow {
+  member_id: string
+  client_id: string
+  client_host: string
+  assignment: string
+}
+
+interface OffsetRow {
+  topic: string
+  partition: number
+  committed_offset: number
+  log_end_offset: number | null
+}
+
+/** Every group in the store, sorted by id (Kafka's order is undefined). */
+export function listGroups(db: Db, ctx: AdminContext): GroupListing[] {
+  const rows = db.stmt('groupAdminGroups').all() as {group_id: string}[]
+  return rows.map((r) => ({groupId: r.group_id, state: stateOf(db, r.group_id, ctx), type: 'classic'}))
+}
+
+/** Describes the given groups (or every group), sorted by id; unknown ids come back Dead. */
+export function describeGroups(db: Db, groupIds: readonly string[] | 'all', ctx: AdminContext): GroupDescription[] {
+  const ids =
+    groupIds === 'all'
+      ? (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id)
+      : [...new Set(groupIds)].sort()
+  return ids.map((id) => describeGroup(db, id, ctx))
+}
+
+function stateOf(db: Db, groupId: string, ctx: AdminContext): GroupState {
+  return groupStateOf(db, groupId, ctx.now, ctx.host, ctx.alive)
+}
+
+function describeGroup(db: Db, groupId: string, ctx: AdminContext): GroupDescription {
+  const group = db.stmt('groupAdminGroup').get(groupId) as {assignor: string} | undefined
+  if (!group) return {assignor: '', groupId, members: [], offsets: [], state: 'Dead'}
+  const state = stateOf(db, groupId, ctx)
+  const members: GroupMemberDescription[] = (
+    liveMembersOf(db, groupId, ctx.now, ctx.host, ctx.alive) as AdminMemberRow[]
+  )
+    .map((m) => ({
+      assignment: parseAssignment(m.assignment),
+      clientId: m.client_id,
+      // Kafka shows the client address with a leading slash, whichever way the member stored it.
+      host: `/${m.client_host.replace(/^\/+/, '')}`,
+      memberId: m.member_id,
+    }))
+    .sort((a, b) => compare(a.memberId, b.memberId))
+  const committed = new Map<string, OffsetRow>()
+  for (const r of db.stmt('groupAdminOffsets').all(groupId) as OffsetRow[]) committed.set(key(r), r)
+
+  // Kafka's rows: members with partitions, most partitions first, each member's partitions by
+  // topic then partition; then committed partitions that no member owns.
+  const offsets: GroupOffsetDescription[] = []
+  const owners = [...members].sort((a, b) => b.assignment.length - a.assignment.length)
+  for (const m of owners)
+    for (const tp of m.assignment) {
+      const c = committed.get(key(tp))
+      committed.delete(key(tp))
+      const end = c ? c.log_end_offset : logEndOffsetOf(db, tp)
+      offsets.push(row(tp, c?.committed_offset ?? null, end, m))
+    }
+
+  for (const c of committed.values()) offsets.push(row(c, c.committed_offset, c.log_end_offset, undefined))
+  return {assignor: members.length > 0 ? group.assignor : '', groupId, members, offsets, state}
+}
+
+function row(
+  tp: TopicPartition,
+  current: number | null,
+  end: number | null,
+  member: GroupMemberDescription | undefined,
+): GroupOffsetDescription {
+  return {
+    clientId: member?.clientId ?? null,
+    currentOffset: current,
+    host: member?.host ?? null,
+    lag: current === null || end === null ? null : end - current,
+    logEndOffset: end,
+    memberId: member?.memberId ?? null,
+    partition: tp.partition,
+    topic: tp.topic,
+  }
+}
+
+function logEndOffsetOf(db: Db, tp: TopicPartition): number | null {
+  const w = db.stmt('groupAdminWatermarks').get(tp.topic, tp.partition) as {log_end_offset: number} | undefined
+  return w ? w.log_end_offset : null
+}
+
+function parseAssignment(json: string): TopicPartition[] {
+  const parsed = JSON.parse(json) as Record<string, number[]>
+  const out: TopicPartition[] = []
+  for (const topic of Object.keys(parsed).sort())
+    for (const partition of [...parsed[topic]].sort((a, b) => a - b)) out.push({partition, topic})
+  return out
+}
+
+function key(tp: TopicPartition): string {
+  return `${tp.partition}\u0000${tp.topic}`
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offset resets
+
+export interface PartitionOffset extends TopicPartition {
+  offset: number
+}
+
+export type ResetScenario =
+  | {type: 'to-earliest'}
+  | {type: 'to-latest'}
+  | {type: 'to-current'}
+  | {type: 'to-offset'; offset: number}
+  | {type: 'shift-by'; shift: number}
+  /** --to-datetime, and --by-duration resolved against the clock. */
+  | {type: 'to-datetime'; timestamp: number}
+  /** --from-file: the offsets per group id. */
+  | {type: 'from-file'; offsets: ReadonlyMap<string, readonly PartitionOffset[]>}
+  /** kt's --undo: back to what the group's last executed reset replaced. */
+  | {type: 'undo'}
+
+export type ResetScope =
+  | {type: 'all-topics'}
+  | {type: 'topics'; topics: ReadonlyArray<{topic: string; partitions?: readonly number[]}>}
+  /** --from-file and --undo bring their own partitions. */
+  | {type: 'scenario'}
+
+export interface ResetRequest {
+  groups: readonly string[] | 'all'
+  scope: ResetScope
+  scenario: ResetScenario
+  /** The command line, recorded in the reset history. */
+  command: string
+}
+
+export interface PlannedOffset extends TopicPartition {
+  /** The committed offset before the reset, or null without one. */
+  oldOffset: number | null
+  /** The new committed offset; null only when an undo removes a commit that did not exist before. */
+  newOffset: number | null
+}
+
+export interface GroupResetPlan {
+  groupId: string
+  state: GroupState
+  /** Set when the group is active: nothing is reset for it. */
+  refused: boolean
+  /** Set when --from-file has no lines for the group, or --undo finds no executed reset. */
+  noPlan: boolean
+  /** Sorted by topic, then partition. */
+  offsets: PlannedOffset[]
+}
+
+export interface ResetResult {
+  groups: GroupResetPlan[]
+  /** Clamping and empty-partition notes, in Kafka's words. */
+  warnings: string[]
+}
+
+/** Computes what a reset would do, without writing (the dry run). */
+export function planReset(db: Db, req: ResetRequest, ctx: AdminContext): ResetResult {
+  const warnings: string[] = []
+  const ids =
+    req.groups === 'all'
+      ? (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id)
+      : [...new Set(req.groups)].sort()
+  const groups = ids.map((groupId) => planGroup(db, groupId, req, ctx, warnings))
+  return {groups, warnings}
+}
+
+/** Plans and writes the reset in the caller's write transaction, recording it in the history. */
+export function executeResetTx(db: Db, req: ResetRequest, ctx: AdminContext): ResetResult {
+  const result = planReset(db, req, ctx)
+  for (const g of result.groups) {
+    if (g.refused || g.offsets.length === 0) continue
+    db.stmt('groupAdminInsertGroup').run(g.groupId, ctx.now, ctx.now)
+    const resetId = db.stmt('groupAdminInsertReset').run(g.groupId, ctx.now, req.command).lastInsertRowid
+    for (const o of g.offsets) {
+      if (o.newOffset === null) db.stmt('groupAdminDeleteOffset').run(g.groupId, o.topic, o.partition)
+      else db.stmt('groupAdminUpsertOffset').run(g.groupId, o.topic, o.partition, o.newOffset, ctx.now)
+      db.stmt('groupAdminInsertResetEntry').run(resetId, o.topic, o.partition, o.oldOffset, o.newOffset ?? -1)
+    }
+  }
+
+  return result
+}
+
+function planGroup(db: Db, groupId: string, req: ResetRequest, ctx: AdminContext, warnings: string[]): GroupResetPlan {
+  const state = stateOf(db, groupId, ctx)
+  const plan: GroupResetPlan = {groupId, noPlan: false, offsets: [], refused: false, state}
+  // Kafka resets only inactive groups; a group that does not exist yet may get offsets ahead of time.
+  if (state !== 'Empty' && state !== 'Dead') {
+    plan.refused = true
+    return plan
+  }
+
+  const committed = new Map<string, number>()
+  for (const r of db.stmt('groupAdminOffsets').all(groupId) as OffsetRow[]) committed.set(key(r), r.committed_offset)
+  const current = (tp: TopicPartition) => committed.get(key(tp)) ?? null
+  const {scenario} = req
+
+  if (scenario.type === 'undo') {
+    const last = db.stmt('groupAdminLastReset').get(groupId) as {reset_id: number} | undefined
+    if (!last) {
+      plan.noPlan = true
+      return plan
+    }
+
+    const entries = db.stmt('groupAdminResetEntries').all(last.reset_id) as {
+      topic: string
+      partition: number
+      old_offset: number | null
+    }[]
+    plan.offsets = entries.map((e) => ({
+      newOffset: e.old_offset,
+      oldOffset: current(e),
+      partition: e.partition,
+      topic: e.topic,
+    }))
+    return plan
+  }
+
+  if (scenario.type === 'from-file') {
+    const lines = scenario.offsets.get(groupId)
+    if (!lines || lines.length === 0) {
+      plan.noPlan = true
+      return plan
+    }
+
+    const byPartition = new Map<string, PartitionOffset>()
+    for (const l of lines) byPartition.set(key(l), l)
+    const tps = sortPartitions([...byPartition.values()])
+    checkPartitionsExist(db, tps)
+    plan.offsets = tps.map((tp) => ({
+      ...tp,
+      newOffset: clamp(db, tp, byPartition.get(key(tp))!.offset, warnings),
+      oldOffset: current(tp),
+    }))
+    return plan
+  }
+
+  const partitions = scopePartitions(db, req.scope, committed)
+  plan.offsets = partitions.map((tp) => {
+    const old = current(tp)
+    return {...tp, newOffset: newOffsetFor(db, tp, old, scenario, warnings), oldOffset: old}
+  })
+  return plan
+}
+
+function newOffsetFor(
+  db: Db,
+  tp: TopicPartition,
+  old: number | null,
+  scenario: ResetScenario,
+  warnings: string[],
+): number {
+  switch (scenario.type) {
+    case 'to-earliest': {
+      return listOffsetTx(db, tp.topic, tp.partition, 'earliest')!
+    }
+
+    case 'to-latest': {
+      return listOffsetTx(db, tp.topic, tp.partition, 'latest')!
+    }
+
+    case 'to-current': {
+      return old ?? listOffsetTx(db, tp.topic, tp.partition, 'latest')!
+    }
+
+    case 'to-offset': {
+      return clamp(db, tp, scenario.offset, warnings)
+    }
+
+    case 'shift-by': {
+      if (old === null)
+        throw new KtError(
+          'INVALID_REQUEST',
+          `Cannot shift offset for partition ${tp.topic}-${tp.partition} since there is no current committed offset`,
+        )
+      return clamp(db, tp, old + scenario.shift, warnings)
+    }
+
+    case 'to-datetime': {
+      const found = listOffsetTx(db, tp.topic, tp.partition, {timestamp: scenario.timestamp})
+      if (found !== null) return found
+      warnings.push(
+        `Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`,
+      )
+      return listOffsetTx(db, tp.topic, tp.partition, 'latest')!
+    }
+
+    default: {
+      throw new Error(`unexpected reset scenario ${scenario.type}`)
+    }
+  }
+}
+
+/** Kafka's clamping into [log start, log end], with its warnings. */
+function clamp(db: Db, tp: TopicPartition, offset: number, warnings: string[]): number {
+  const w = db.stmt('groupAdminWatermarks').get(tp.topic, tp.partition) as
+    {log_start_offset: number; log_end_offset: number} | undefined
+  if (!w) throw missingPartitions([tp])
+  if (offset > w.log_end_offset) {
+    warnings.push(
+      `New offset (${offset}) is higher than latest offset for topic partition ${tp.topic}-${tp.partition}. Value will be set to ${w.log_end_offset}`,
+    )
+    return w.log_end_offset
+  }
+
+  if (offset < w.log_start_offset) {
+    warnings.push(
+      `New offset (${offset}) is lower than earliest offset for topic partition ${tp.topic}-${tp.partition}. Value will be set to ${w.log_start_offset}`,
+    )
+    return w.log_start_offset
+  }
+
+  return offset
+}
+
+function scopePartitions(db: Db, scope: ResetScope, committed: ReadonlyMap<string, number>): TopicPartition[] {
+  if (scope.type === 'all-topics') {
+    // Every partition the group has a committed offset for (so a group without offsets resets nothing).
+    const tps = [...committed.keys()].map((k) => {
+      const i = k.indexOf('\u0000')
+      return {partition: Number(k.slice(0, i)), topic: k.slice(i + 1)}
+    })
+    checkPartitionsExist(db, tps)
+    return sortPartitions(tps)
+  }
+
+  if (scope.type !== 'topics') return []
+  const out = new Map<string, TopicPartition>()
+  for (const t of scope.topics) {
+    const row = requireTopic(db, t.topic)
+    const all = Array.from({length: row.partition_count}, (_, partition) => partition)
+    for (const partition of t.partitions ?? all) out.set(key({partition, topic: t.topic}), {partition, topic: t.topic})
+  }
+
+  const tps = [...out.values()]
+  checkPartitionsExist(db, tps)
+  return sortPartitions(tps)
+}
+
+/** Kafka 4.x: `The partitions "t-5" do not exist`. */
+function checkPartitionsExist(db: Db, tps: readonly TopicPartition[]): void {
+  const missing = tps.filter((tp) => db.stmt('groupAdminWatermarks').get(tp.topic, tp.partition) === undefined)
+  if (missing.length > 0) throw missingPartitions(missing)
+}
+
+function missingPartitions(tps: readonly TopicPartition[]): KtError {
+  return new KtError(
+    'UNKNOWN_TOPIC_OR_PARTITION',
+    `The partitions "${sortPartitions([...tps])
+      .map((tp) => `${tp.topic}-${tp.partition}`)
+      .join(', ')}" do not exist`,
+  )
+}
+
+function sortPartitions<T extends TopicPartition>(tps: T[]): T[] {
+  return tps.sort((a, b) => compare(a.topic, b.topic) || a.partition - b.partition)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reset history
+
+export interface ResetHistoryEntry {
+  resetId: number
+  groupId: string
+  /** When the reset was executed (ms since the epoch). */
+  time: number
+  command: string
+  offsets: Array<TopicPartition & {oldOffset: number | null; newOffset: number | null}>
+}
+
+/** Every executed reset of the group, oldest first. */
+export function resetHistory(db: Db, groupId: string): ResetHistoryEntry[] {
+  const resets = db.stmt('groupAdminResets').all(groupId) as {reset_id: number; reset_at: number; command: string}[]
+  return resets.map((r) => ({
+    command: r.command,
+    groupId,
+    offsets: (
+      db.stmt('groupAdminResetEntries').all(r.reset_id) as {
+        topic: string
+        partition: number
+        old_offset: number | null
+        new_offset: number
+      }[]
+    ).map((e) => ({
+      newOffset: e.new_offset < 0 ? null : e.new_offset,
+      oldOffset: e.old_offset,
+      partition: e.partition,
+      topic: e.topic,
+    })),
+    resetId: r.reset_id,
+    time: r.reset_at,
+  }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deleting groups and offsets
+
+export interface DeleteGroupsResult {
+  deleted: string[]
+  /** Groups that could not be deleted, with Kafka's exception text. */
+  failed: Array<{groupId: string; error: string}>
+}
+
+export const GROUP_NOT_EMPTY = 'org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.'
+export const GROUP_NOT_FOUND = 'org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.'
+
+/** Deletes inactive groups with their offsets and reset history, in the caller's write transaction. */
+export function deleteGroupsTx(db: Db, groupIds: readonly string[] | 'all', ctx: AdminContext): DeleteGroupsResult {
+  const ids =
+    groupIds === 'all'
+      ? (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id)
+      : [...new Set(groupIds)].sort()
+  const result: DeleteGroupsResult = {deleted: [], failed: []}
+  for (const groupId of ids) {
+    const state = stateOf(db, groupId, ctx)
+    if (state === 'Dead') result.failed.push({error: GROUP_NOT_FOUND, groupId})
+    else if (state !== 'Empty') result.failed.push({error: GROUP_NOT_EMPTY, groupId})
+    else {
+      // Offsets and the rows of members that expired unnoticed go with the group (ON DELETE CASCADE).
+      db.stmt('groupAdminDeleteHistory').run(groupId)
+      db.stmt('groupAdminDeleteGroup').run(groupId)
+      result.deleted.push(groupId)
+    }
+  }
+
+  return result
+}
+
+export interface DeleteOffsetsResult {
+  groupId: string
+  /** Sorted by the `topic-partition` string, as Kafka sorts them; partition null = not provided. */
+  partitions: Array<{topic: string; partition: number | null; error: string | null}>
+}
+
+const UNKNOWN_TOPIC_OR_PARTITION = 'This server does not host this topic-partition.'
+
+/** Removes the group's committed offsets of the given partitions (all of a topic's without a list). */
+export function deleteOffsetsTx(
+  db: Db,
+  groupId: string,
+  topics: ReadonlyArray<{topic: string; partitions?: readonly number[]}>,
+  ctx: AdminContext,
+): DeleteOffsetsResult {
+  const state = stateOf(db, groupId, ctx)
+  if (state === 'Dead') throw new KtError('GROUP_ID_NOT_FOUND', 'The group id does not exist.')
+  if (state !== 'Empty') throw new KtError('NON_EMPTY_GROUP', 'The group is not empty.')
+  const out = new Map<string, {topic: string; partition: number | null; error: string | null}>()
+  for (const t of topics) {
+    const row = findTopic(db, t.topic)
+    if (!row) {
+      out.set(`${t.topic}-`, {error: UNKNOWN_TOPIC_OR_PARTITION, partition: null, topic: t.topic})
+      continue
+    }
+
+    const partitions = t.partitions ?? Array.from({length: row.partition_count}, (_, p) => p)
+    for (const partition of partitions) {
+      const exists = partition < row.partition_count
+      if (exists) db.stmt('groupAdminDeleteOffset').run(groupId, t.topic, partition)
+      out.set(`${t.topic}-${partition}`, {error: exists ? null : UNKNOWN_TOPIC_OR_PARTITION, partition, topic: t.topic})
+    }
+  }
+
+  const partitions = [...out.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v)
+  return {groupId, partitions}
+}
