@@ -7,7 +7,9 @@ import {type Broker, isKtError, openBroker} from '../engine/index.js'
 import {normalizeKafkaArgv} from './argv.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {EXIT, UsageError} from './errors.js'
+import {withOptionalValues} from './optional-values.js'
 import {CLIENT_HOST, isProcessAlive} from './process.js'
+import type {CommandSession, ExitStatus} from './session.js'
 
 export abstract class KtCommand extends Command {
   static override baseFlags = {
@@ -19,6 +21,9 @@ export abstract class KtCommand extends Command {
     }),
   }
 
+  /** Options taking an optional value, with the value each means when given alone. */
+  static optionalValues: Readonly<Record<string, string>> = {}
+
   /** Prefix of runtime error lines; kafka-topics uses its own. */
   protected errorPrefix = 'Error: '
   private brokerInstance: Broker | undefined
@@ -29,6 +34,7 @@ export abstract class KtCommand extends Command {
     const names = new Set(Object.keys(flags))
     const withValue = new Set(Object.keys(flags).filter((n) => flags[n].type === 'option'))
     this.argv = normalizeKafkaArgv(this.argv, {names: new Set([...names, 'help', 'version']), withValue})
+    this.argv = withOptionalValues(this.argv, (this.ctor as typeof KtCommand).optionalValues)
     // Every Kafka tool takes --help and --version (also as -help / -version).
     if (this.argv.includes('--help')) {
       const {loadHelpClass} = await import('@oclif/core/help')
@@ -82,6 +88,18 @@ export abstract class KtCommand extends Command {
   override async finally(error: Error | undefined): Promise<unknown> {
     await this.closeBroker()
     return super.finally(error)
+  }
+
+  /** The store and error reporting, for the tool's run function in src/cli. */
+  protected get session(): CommandSession {
+    return {broker: (dataDir) => this.broker(dataDir), report: (error) => this.report(error)}
+  }
+
+  /** Ends the run with the status the tool's run function returned. */
+  protected async exitWith(status: ExitStatus): Promise<void> {
+    if (status === undefined || status === EXIT.ok) return
+    await this.closeBroker()
+    this.exit(status)
   }
 
   protected async closeBroker(): Promise<void> {
