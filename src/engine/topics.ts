@@ -159,6 +159,8 @@ export function deleteTopicTx(db: Db, name: string, config: BrokerConfig): void 
   if (!config.deleteTopicEnable) throw new KtError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.')
   const topic = requireTopic(db, name)
   db.stmt('topicDelete').run(topic.topic_id)
+  // Kafka's group coordinator drops the offsets of deleted partitions (and groups left empty).
+  if (db.stmt('offsetsDeleteOfTopic').run(name).changes > 0) db.stmt('groupsDeleteUnused').run()
 }
 
 export function topicNames(db: Db): string[] {

@@ -75,6 +75,14 @@ export const SQL = {
   offsetsOfGroup: `SELECT topic, partition, committed_offset FROM group_offsets
                    WHERE group_id = ? ORDER BY topic, partition`,
   topicPartitionCount: `SELECT partition_count FROM topics WHERE name = ?`,
+
+  // quality (issue 9, found by test/engine/model.test.ts): deleting a topic deletes the committed
+  // offsets of its partitions, and groups left with neither members nor offsets, as Kafka's group
+  // coordinator does; a topic created again under the name starts with no stale offsets.
+  offsetsDeleteOfTopic: `DELETE FROM group_offsets WHERE topic = ?`,
+  groupsDeleteUnused: `DELETE FROM groups
+                       WHERE NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = groups.group_id)
+                         AND NOT EXISTS (SELECT 1 FROM group_offsets o WHERE o.group_id = groups.group_id)`,
 } as const
 
 export type StatementName = keyof typeof SQL
