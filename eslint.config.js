@@ -1,5 +1,36 @@
 import tseslint from 'typescript-eslint'
 
+// The layers of DESIGN §1 and what each may not import. Data flows one way: command → cli →
+// client → Broker (engine, or remote); `kt broker` is a second front door: socket → protocol →
+// server → engine. Each layer below is listed with the layers above it (which it must not know)
+// and the packages that belong to another layer. Type-only imports are allowed where a layer
+// names a type defined above it (the cli takes its flag types from the commands' declarations).
+const TERMINAL = ['@oclif/core', 'chalk', 'cli-table3']
+const SQL_DRIVER = 'better-sqlite3'
+const SOCKETS = ['net', 'node:net', 'tls', 'node:tls', 'dgram', 'node:dgram']
+const ENGINE_DB = '**/engine/db/**'
+/** Anything of the engine but its public entry (index.ts); gitignore syntax, so the exception comes last. */
+const ENGINE_INTERNALS = ['**/engine/*', '!**/engine/index.js']
+const layer = (dir) => [`**/${dir}/**`, `**/${dir}/*`]
+
+/** A no-restricted-imports block for the files of one layer. */
+function restrict(files, {allowTypeImports = false, ignores = [], paths = [], patterns = []}) {
+  const message = 'DESIGN §1: this layer may not import that.'
+  return {
+    files,
+    ignores,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: paths.map((name) => ({allowTypeImports, message, name})),
+          patterns: [{allowTypeImports, group: patterns, message}],
+        },
+      ],
+    },
+  }
+}
+
 export default tseslint.config(
   {ignores: ['lib/**', 'node_modules/**', 'coverage/**', '.exp/**', 'bench/.data/**']},
   ...tseslint.configs.recommended,
@@ -16,20 +47,50 @@ export default tseslint.config(
     rules: {
       'no-console': 'error',
       'no-restricted-globals': ['error', {message: 'The engine does not touch the process.', name: 'process'}],
-      'no-restricted-imports': [
-        'error',
-        {paths: ['@oclif/core', 'chalk', 'cli-table3', 'node:process'], patterns: ['../cli/*', '../commands/*']},
-      ],
     },
   },
-  {
-    // Commands are thin: no SQL, no driver.
-    files: ['src/commands/**/*.ts', 'src/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {paths: ['better-sqlite3'], patterns: ['**/engine/db/*', '**/engine/!(index).js']},
-      ],
-    },
-  },
+  // The engine imports nothing above it: no terminal, no client, no front door.
+  restrict(['src/engine/**/*.ts'], {
+    paths: [...TERMINAL, 'node:process'],
+    patterns: [...['cli', 'commands', 'client', 'remote', 'protocol', 'server'].flatMap(layer)],
+  }),
+  // The client works over the Broker interface: no SQL, no engine internals, no terminal.
+  restrict(['src/client/**/*.ts'], {
+    paths: [...TERMINAL, SQL_DRIVER],
+    patterns: [ENGINE_DB, ...['cli', 'commands', 'remote', 'protocol', 'server'].flatMap(layer), ...ENGINE_INTERNALS],
+  }),
+  // The terminal side: no SQL, no engine internals, no sockets; chalk and cli-table3 only in
+  // src/cli/output; the commands' flag declarations as types only.
+  restrict(['src/cli/**/*.ts'], {
+    allowTypeImports: true,
+    ignores: ['src/cli/output/**'],
+    paths: ['chalk', 'cli-table3', SQL_DRIVER, ...SOCKETS],
+    patterns: [ENGINE_DB, ...['commands', 'protocol', 'server'].flatMap(layer), ...ENGINE_INTERNALS],
+  }),
+  restrict(['src/cli/output/**/*.ts'], {
+    allowTypeImports: true,
+    paths: [SQL_DRIVER, ...SOCKETS],
+    patterns: [ENGINE_DB, ...['commands', 'protocol', 'server'].flatMap(layer), ...ENGINE_INTERNALS],
+  }),
+  // Commands are thin: flags, description, examples and one call into src/cli.
+  restrict(['src/commands/**/*.ts'], {
+    paths: ['chalk', 'cli-table3', SQL_DRIVER, ...SOCKETS],
+    patterns: [...['engine', 'client', 'remote', 'protocol', 'server'].flatMap(layer)],
+  }),
+  // The wire codec: bytes in, bytes out; no store, no sockets, no terminal.
+  restrict(['src/protocol/**/*.ts'], {
+    paths: [...TERMINAL, SQL_DRIVER, ...SOCKETS],
+    patterns: [ENGINE_DB, ...['cli', 'commands', 'client', 'remote', 'server'].flatMap(layer)],
+  }),
+  // `kt broker`: sockets, the protocol and the engine's public entry; SQL stays in the engine.
+  restrict(['src/server/**/*.ts'], {
+    paths: [...TERMINAL, SQL_DRIVER],
+    patterns: [ENGINE_DB, ...['cli', 'commands', 'client', 'remote'].flatMap(layer), ...ENGINE_INTERNALS],
+  }),
+  // RemoteBroker: the Broker interface over a Kafka client library; no store, no terminal.
+  restrict(['src/remote/**/*.ts'], {
+    allowTypeImports: true,
+    paths: [...TERMINAL, SQL_DRIVER],
+    patterns: [ENGINE_DB, ...['cli', 'commands', 'client', 'protocol', 'server'].flatMap(layer), ...ENGINE_INTERNALS],
+  }),
 )

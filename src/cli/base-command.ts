@@ -8,6 +8,7 @@ import {normalizeKafkaArgv} from './argv.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {EXIT, UsageError} from './errors.js'
 import {CLIENT_HOST, isProcessAlive} from './process.js'
+import type {CommandSession, ExitStatus} from './session.js'
 
 export abstract class KtCommand extends Command {
   static override baseFlags = {
@@ -103,6 +104,18 @@ export abstract class KtCommand extends Command {
   override async finally(error: Error | undefined): Promise<unknown> {
     await this.closeBroker()
     return super.finally(error)
+  }
+
+  /** The store and error reporting, for the tool's run function in src/cli. */
+  protected get session(): CommandSession {
+    return {broker: (dataDir) => this.broker(dataDir), report: (error) => this.report(error)}
+  }
+
+  /** Ends the run with the status the tool's run function returned. */
+  protected async exitWith(status: ExitStatus): Promise<void> {
+    if (status === undefined || status === EXIT.ok) return
+    await this.closeBroker()
+    this.exit(status)
   }
 
   protected async closeBroker(): Promise<void> {

@@ -1,4 +1,5 @@
 // Kafka's command-line validation rules (CommandLineUtils), with its messages, over parsed flags.
+import {KtError} from '../engine/index.js'
 import {UsageError} from './errors.js'
 
 export type Present = (name: string) => boolean
@@ -38,20 +39,55 @@ export function keyValueMap(pairs: readonly string[] | undefined): Map<string, s
   return out
 }
 
+/** Java's integer types, as Kafka's option parser and ConfigDef name them. */
+export type JavaInteger = 'INT' | 'LONG'
+
+/**
+ * The one integer grammar of every tool: optional sign and decimal digits (surrounding spaces
+ * ignored), within Java's int range for INT; LONG stops at 2^53, where JS numbers stop being
+ * exact (offsets and timestamps stay far below it). undefined when the text is not such a number.
+ */
+export function parseInteger(raw: string, type: JavaInteger): number | undefined {
+  const text = raw.trim()
+  if (!/^[+-]?\d+$/.test(text)) return undefined
+  const n = Number(text)
+  if (type === 'INT' ? Math.abs(n) > 2_147_483_647 : !Number.isSafeInteger(n)) return undefined
+  return n
+}
+
+/** Kafka's ConfigException text: `Invalid value <v> for configuration <name>: <reason>`. */
+export function invalidValue(name: string, value: string, reason: string): KtError {
+  return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
+}
+
+/** An integer client config (ConfigDef Type.INT or LONG with atLeast(min)), or fallback when absent. */
+export function integerConfig(
+  name: string,
+  raw: string | undefined,
+  type: JavaInteger,
+  fallback: number,
+  min = 0,
+): number {
+  if (raw === undefined) return fallback
+  const n = parseInteger(raw, type)
+  if (n === undefined) throw invalidValue(name, raw, `Not a number of type ${type}`)
+  if (n < min) throw invalidValue(name, raw, `Value must be at least ${min}`)
+  return n
+}
+
 /** Parses an integer option value the way jopt-simple's Integer converter does. */
 export function intOption(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined
-  const text = raw.trim()
-  if (!/^[+-]?\d+$/.test(text) || Math.abs(Number(text)) > 2_147_483_647)
-    throw new UsageError(`Cannot parse argument '${raw}' of option ${name}.`)
-  return Number(text)
+  return numericOption(name, raw, 'INT')
 }
 
 /** Parses a long option value; JS numbers keep offsets exact up to 2^53. */
 export function longOption(name: string, raw: string | undefined): number | undefined {
+  return numericOption(name, raw, 'LONG')
+}
+
+function numericOption(name: string, raw: string | undefined, type: JavaInteger): number | undefined {
   if (raw === undefined) return undefined
-  const text = raw.trim()
-  if (!/^[+-]?\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
-    throw new UsageError(`Cannot parse argument '${raw}' of option ${name}.`)
-  return Number(text)
+  const n = parseInteger(raw, type)
+  if (n === undefined) throw new UsageError(`Cannot parse argument '${raw}' of option ${name}.`)
+  return n
 }

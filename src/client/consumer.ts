@@ -14,6 +14,7 @@ import {
   type OffsetSpec,
   type TopicPartition,
 } from '../engine/index.js'
+import {ensureTopic} from './auto-create-topic.js'
 
 export type OffsetReset = 'earliest' | 'latest' | 'none' | {durationMs: number}
 
@@ -500,17 +501,10 @@ export class Consumer {
 
   private async resolveTopics(): Promise<string[]> {
     if (this.subscription.kind === 'topics') {
-      for (const topic of this.subscription.topics) {
-        if (await this.broker.topicMetadata(topic)) continue
-        if (!this.settings.allowAutoCreateTopics || !this.broker.config.autoCreateTopics)
-          throw new KtError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist`)
-        try {
-          const created = await this.broker.createTopic({name: topic})
-          this.hooks.onTopicCreated?.(topic, created.partitionCount)
-        } catch (error) {
-          if (!isKtError(error, 'TOPIC_ALREADY_EXISTS')) throw error
-        }
-      }
+      for (const topic of this.subscription.topics)
+        await ensureTopic(this.broker, topic, this.settings.allowAutoCreateTopics, (t, n) =>
+          this.hooks.onTopicCreated?.(t, n),
+        )
 
       return [...this.subscription.topics].sort()
     }

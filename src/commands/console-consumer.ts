@@ -1,15 +1,7 @@
-import {Consumer} from '../client/consumer.js'
 import {KtCommand} from '../cli/base-command.js'
-import {readOnlySubscription} from '../cli/read-only.js'
+import {runConsoleConsumer} from '../cli/consumer/run.js'
+import {keyValueFlag, remoteFlags} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
-import {consumeLoop} from '../cli/consumer/loop.js'
-import {parseConsumerOptions} from '../cli/consumer/options.js'
-import {EXIT} from '../cli/errors.js'
-import {keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
-import {CLIENT_HOST} from '../cli/process.js'
-import {warnAboutClientConfigs} from '../cli/properties.js'
-import {StopController} from '../cli/signals.js'
-import {DataWriter} from '../cli/stdout.js'
 
 export default class ConsoleConsumer extends KtCommand {
   static override description =
@@ -84,63 +76,6 @@ export default class ConsoleConsumer extends KtCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ConsoleConsumer)
-    refuseRemoteFlags(flags)
-    let generatedGroup = false
-    const options = parseConsumerOptions(flags, () => {
-      generatedGroup = true
-      return Math.floor(Math.random() * 100_000)
-    })
-    warnAboutClientConfigs('consumer', options.unknown, options.inert)
-    const broker = await this.broker(flags['data-dir'])
-    // On a read-only store, a consumer without a group of its own reads its partitions directly.
-    const {settings, subscription} = await readOnlySubscription(broker, options, !generatedGroup)
-    const stop = new StopController()
-    const out = new DataWriter(process.stdout, stop)
-    const consumer = new Consumer(
-      broker,
-      {...settings, clientHost: CLIENT_HOST, processId: process.pid},
-      subscription,
-      {
-        onTopicCreated: (topic, partitions) =>
-          process.stderr.write(
-            `WARN Topic '${topic}' did not exist: created it with ${partitions} partition(s) (auto.create.topics.enable=true)\n`,
-          ),
-      },
-    )
-    const progress = {processed: 0}
-    const onSkip = (message: string) =>
-      process.stderr.write(`ERROR Error processing message, skipping this message: ${message}\n`)
-    let failure: Error | undefined
-    try {
-      await consumer.open(options.start)
-      await consumeLoop(broker, consumer, options.formatter, out, stop, {...options, onSkip}, progress)
-    } catch (error) {
-      failure = error as Error
-    }
-
-    // Commit only what reached stdout, leave the group, and report — on every path.
-    try {
-      await out.end()
-      await consumer.close()
-    } catch (error) {
-      failure ??= error as Error
-    } finally {
-      out.dispose()
-      stop.dispose()
-    }
-
-    if (stop.reason === 'epipe') process.stderr.write('Unable to write to standard out, closing consumer.\n')
-    // The error (if any) first; the count is always the last line.
-    const code = failure ? this.report(failure) : undefined
-    process.stderr.write(`Processed a total of ${progress.processed} messages\n`)
-    if (code !== undefined) {
-      await this.closeBroker()
-      this.exit(code)
-    }
-
-    if (stop.reason === 'signal') {
-      await this.closeBroker()
-      this.exit(EXIT.interrupted)
-    }
+    await this.exitWith(await runConsoleConsumer(this.session, flags))
   }
 }

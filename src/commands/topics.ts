@@ -1,10 +1,7 @@
 import {KtCommand} from '../cli/base-command.js'
+import {jsonFlag, keyValueFlag, remoteFlags} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
-import {jsonFlag, keyValueFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
-import {renderTopicsText, topicsJson} from '../cli/output/topics.js'
-import {styler, useColour} from '../cli/output/color.js'
-import {parseTopicOptions} from '../cli/topics/options.js'
-import {runTopicCommand} from '../cli/topics/service.js'
+import {runTopics, TOPICS_ERROR_PREFIX} from '../cli/topics/run.js'
 
 const action = (summary: string) => Flags.boolean({helpGroup: 'ACTION', summary})
 
@@ -73,32 +70,10 @@ export default class Topics extends KtCommand {
 
   static override summary = 'Create, delete, describe, or change a topic.'
 
-  protected override errorPrefix = 'Error while executing topic command : '
+  protected override errorPrefix = TOPICS_ERROR_PREFIX
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Topics)
-    refuseRemoteFlags(flags)
-    const options = parseTopicOptions(flags)
-    const warn = (line: string) => process.stderr.write(`${line}\n`)
-    if (flags['delete-config'] !== undefined)
-      warn(
-        'delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.',
-      )
-    if (
-      options.action === 'describe' &&
-      options.ifExists &&
-      options.topic !== undefined &&
-      options.topicId !== undefined
-    )
-      warn(
-        'Only topic id will be used when both --topic and --topic-id are specified and topicId is not Uuid.ZERO_UUID',
-      )
-    const broker = await this.broker(flags['data-dir'])
-    const result = await runTopicCommand(broker, options, warn)
-    process.stdout.write(
-      options.json
-        ? JSON.stringify(topicsJson(result), null, 2) + '\n'
-        : renderTopicsText(result, await styler(useColour(process.stdout))),
-    )
+    await this.exitWith(await runTopics(this.session, flags))
   }
 }

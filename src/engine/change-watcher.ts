@@ -8,15 +8,26 @@ import {type FSWatcher, watch} from 'node:fs'
 const RECHECK_DELAYS_MS = [1, 2, 4, 8, 16, 32, 64]
 const SAFETY_POLL_MS = 250
 
+export interface ChangeWatcherOptions {
+  /**
+   * Interval of the safety poll (default 250 ms); Infinity turns it off, which tests use to
+   * prove that a wake-up came from the file watch.
+   */
+  safetyPollMs?: number
+}
+
 export class ChangeWatcher {
   private readonly fsWatcher: FSWatcher | undefined
   private lastVersion: number
   private readonly listeners = new Set<() => void>()
+  private readonly safetyPollMs: number
 
   constructor(
     dir: string,
     private readonly dataVersion: () => number,
+    options: ChangeWatcherOptions = {},
   ) {
+    this.safetyPollMs = options.safetyPollMs ?? SAFETY_POLL_MS
     this.lastVersion = dataVersion()
     try {
       this.fsWatcher = watch(dir, {persistent: false}, () => {
@@ -39,7 +50,7 @@ export class ChangeWatcher {
       const done = () => {
         for (const t of rechecks) clearTimeout(t)
         if (deadline) clearTimeout(deadline)
-        clearInterval(poll)
+        if (poll) clearInterval(poll)
         this.listeners.delete(onEvent)
         signal?.removeEventListener('abort', done)
         resolve()
@@ -60,7 +71,7 @@ export class ChangeWatcher {
         }
       }
 
-      const poll = setInterval(check, SAFETY_POLL_MS)
+      const poll = Number.isFinite(this.safetyPollMs) ? setInterval(check, this.safetyPollMs) : undefined
       if (Number.isFinite(timeoutMs)) deadline = setTimeout(done, Math.min(timeoutMs, 2_147_483_647))
       this.listeners.add(onEvent)
       signal?.addEventListener('abort', done, {once: true})

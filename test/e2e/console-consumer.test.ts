@@ -1325,6 +1325,9 @@ describe.sequential('large topics and timing', () => {
     expect(stopMs).toBeLessThan(500)
   })
 
+  // What a user sees: records from other processes arrive within about a second. The 250 ms safety
+  // poll alone would meet this bound; that the file watch wakes the follower (without the poll)
+  // is pinned by test/engine/follow-latency.test.ts.
   test('a consumer started first prints records from separate producer processes within about a second', async () => {
     const dir = store()
     await createTopic(dir, 't', 1)

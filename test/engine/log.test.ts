@@ -467,11 +467,10 @@ function batchWithUnderstatedMaxTimestamp(timestamps: number[], headerMax: numbe
   return batch
 }
 
-// BUG (src/engine/log.ts, appendTx): the batch header's maxTimestamp is trusted. Kafka's
-// LogValidator recomputes it from the records (batch.setMaxTimestamp(CREATE_TIME, max)) and checks
-// every record's timestamp against message.timestamp.after.max.ms. A client that sends a wrong
-// maxTimestamp (kt broker will accept batches from any client) makes kt's time index wrong and
-// bypasses the future-timestamp check.
+// The batch header's maxTimestamp is not trusted: Kafka's LogValidator recomputes it from the
+// records (batch.setMaxTimestamp(CREATE_TIME, max)) and checks every record's timestamp against
+// message.timestamp.after.max.ms. A client that sent a wrong maxTimestamp (kt broker will accept
+// batches from any client) would otherwise make the time index wrong and bypass that check.
 describe('appendTx with a header maxTimestamp lower than its records', () => {
   it('listOffsetTx by time still finds the record (Kafka recomputes maxTimestamp)', () => {
     s.append([{batch: batchWithUnderstatedMaxTimestamp([100, 500], 100), partition: 0, topic: 't'}])

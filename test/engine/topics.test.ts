@@ -252,10 +252,9 @@ describe('deleteTopicTx', () => {
   })
 })
 
-// BUG (src/engine/topics.ts, validateCreate): the topic name is checked first, but in Kafka the
-// name is validated by the broker (kafka-cli.md §2.3 "The tool itself does not"), i.e. after the
-// tool's client-side checks and --config parsing (§2.4 steps 2–3). So an invalid name together
-// with --partitions 0 or a bad --config reports the wrong error.
+// In Kafka the topic name is validated by the broker (kafka-cli.md §2.3 "The tool itself does
+// not"), i.e. after the tool's client-side checks and --config parsing (§2.4 steps 2–3): an
+// invalid name together with --partitions 0 or a bad --config reports those errors first.
 describe('validateCreate check order (kafka-cli.md §2.4)', () => {
   it('partitions < 1 is reported before an invalid name', () => {
     expect(errorOf(() => validateCreate({name: 'bad name', partitions: 0}, s.config)).message).toBe(

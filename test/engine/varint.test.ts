@@ -100,10 +100,9 @@ describe('varint (zig-zag)', () => {
     for (const n of [2 ** 52 + 1, 2 ** 53 - 2, MAX_SAFE]) expect(decode(encode(n)).value).toBe(n)
   })
 
-  // BUG (src/engine/varint.ts, writeVarint and VarintReader.readVarint): the module promises safe
-  // integers (|n| < 2^53), but for n < −2^52 the zig-zag value −2n−1 is an odd number above 2^53,
-  // which a double cannot hold: it is rounded to an even number and decodes as a positive value
-  // (−2^52−1 → 4503599627370496). Kafka's varlong covers all of int64.
+  // The module promises safe integers (|n| < 2^53), but for n < −2^52 the zig-zag value −2n−1 is
+  // an odd number above 2^53, which a double cannot hold: computed naively it rounds to an even
+  // number and decodes as a positive value (−2^52−1 → 4503599627370496).
   it('round-trips negative safe integers below −2^52 (zig-zag 2|n|−1 exceeds 2^53)', () => {
     for (const n of [-(2 ** 52) - 1, -(2 ** 53) + 2, -MAX_SAFE]) {
       expect([...encode(n)], String(n)).toEqual(referenceEncode(n))

@@ -3,6 +3,8 @@
 // and kt's additions (--offset by time or -N, --exit-at-end, --output json, --format).
 import type {ConsumerSettings, OffsetReset, StartSpec, Subscription} from '../../client/consumer.js'
 import {ASSIGNOR_CLASSES, type AssignorName, KtError} from '../../engine/index.js'
+import type ConsoleConsumer from '../../commands/console-consumer.js'
+import type {Interfaces} from '../oclif.js'
 import {UsageError} from '../errors.js'
 import {
   DEFAULT_FORMATTERS,
@@ -13,32 +15,12 @@ import {
   type RecordFormatter,
   TemplateFormatter,
 } from '../formatter.js'
-import {intOption} from '../options.js'
+import {integerConfig, intOption, invalidValue} from '../options.js'
 import {javaRegex} from '../topic-filter.js'
 import {booleanProperty, INERT_CLIENT_CONFIGS, layeredProperties} from '../properties.js'
 
-export interface ConsumerFlags {
-  'consumer-property'?: string[]
-  'consumer.config'?: string
-  'exit-at-end': boolean
-  format?: string
-  formatter?: string
-  'formatter-config'?: string
-  'from-beginning': boolean
-  group?: string
-  include?: string
-  'isolation-level'?: string
-  'key-deserializer'?: string
-  'max-messages'?: string
-  offset?: string
-  output: string
-  partition?: string
-  property?: string[]
-  'skip-message-on-error': boolean
-  'timeout-ms'?: string
-  topic?: string
-  'value-deserializer'?: string
-}
+/** The flags of `kt console-consumer`, as oclif parses them. */
+export type ConsumerFlags = Interfaces.InferredFlags<(typeof ConsoleConsumer)['flags']>
 
 export interface ConsoleConsumerOptions {
   subscription: Subscription
@@ -87,20 +69,6 @@ const INERT = new Set([
   'max.poll.interval.ms',
   'max.poll.records',
 ])
-
-function invalid(name: string, value: string, reason: string): KtError {
-  return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
-}
-
-function intConfig(props: ReadonlyMap<string, string>, name: string, fallback: number, min = 0): number {
-  const raw = props.get(name)
-  if (raw === undefined) return fallback
-  const text = raw.trim()
-  if (!/^[+-]?\d+$/.test(text) || Math.abs(Number(text)) > 2_147_483_647)
-    throw invalid(name, raw, 'Not a number of type INT')
-  if (Number(text) < min) throw invalid(name, raw, `Value must be at least ${min}`)
-  return Number(text)
-}
 
 /** ISO-8601 duration PnDTnHnMn.nS, as Java's Duration.parse (for auto.offset.reset=by_duration:). */
 export function parseDuration(text: string): number | undefined {
@@ -185,7 +153,7 @@ export function parseConsumerOptions(flags: ConsumerFlags, randomGroupNumber: ()
 
   const isolation = flags['isolation-level'] ?? props.get('isolation.level') ?? 'read_uncommitted'
   if (isolation !== 'read_uncommitted' && isolation !== 'read_committed')
-    throw invalid('isolation.level', isolation, 'String must be one of: read_committed, read_uncommitted')
+    throw invalidValue('isolation.level', isolation, 'String must be one of: read_committed, read_uncommitted')
 
   const explicitGroup = [...groupIds][0]
   const groupId = explicitGroup ?? (partition === undefined ? `console-consumer-${randomGroupNumber()}` : undefined)
@@ -240,19 +208,25 @@ export function parseConsumerOptions(flags: ConsumerFlags, randomGroupNumber: ()
         ? booleanProperty(props.get('allow.auto.create.topics'))
         : true,
       assignor: protocols[0],
-      autoCommitIntervalMs: intConfig(props, 'auto.commit.interval.ms', 5000),
+      autoCommitIntervalMs: integerConfig('auto.commit.interval.ms', props.get('auto.commit.interval.ms'), 'INT', 5000),
       autoOffsetReset,
       clientId: props.get('client.id') ?? 'console-consumer',
       enableAutoCommit,
       groupId,
-      heartbeatIntervalMs: intConfig(props, 'heartbeat.interval.ms', 3000, 1),
-      maxPartitionFetchBytes: intConfig(props, 'max.partition.fetch.bytes', 1_048_576, 1),
+      heartbeatIntervalMs: integerConfig('heartbeat.interval.ms', props.get('heartbeat.interval.ms'), 'INT', 3000, 1),
+      maxPartitionFetchBytes: integerConfig(
+        'max.partition.fetch.bytes',
+        props.get('max.partition.fetch.bytes'),
+        'INT',
+        1_048_576,
+        1,
+      ),
       // Kafka re-reads metadata every 300000 ms; listing the store's topics costs microseconds, so
       // kt looks for new topics matching --include every second unless told otherwise.
       // (Partition counts of subscribed topics are compared at every group check.)
-      metadataMaxAgeMs: intConfig(props, 'metadata.max.age.ms', 1000, 0),
+      metadataMaxAgeMs: integerConfig('metadata.max.age.ms', props.get('metadata.max.age.ms'), 'INT', 1000),
       protocols,
-      sessionTimeoutMs: intConfig(props, 'session.timeout.ms', 45_000, 1),
+      sessionTimeoutMs: integerConfig('session.timeout.ms', props.get('session.timeout.ms'), 'INT', 45_000, 1),
     },
     skipMessageOnError: flags['skip-message-on-error'],
     start,
@@ -270,7 +244,7 @@ function parseReset(raw: string): OffsetReset {
     if (ms !== undefined && ms >= 0) return {durationMs: ms}
   }
 
-  throw invalid(
+  throw invalidValue(
     'auto.offset.reset',
     raw,
     "The value must be either 'earliest', 'latest', 'none' or of the format 'by_duration:<PnDTnHnMn.nS.>'.",

@@ -3,27 +3,15 @@
 // default) and validation messages.
 import {type Acks, type CompressionType, isCompressionType, KtError, SUPPORTED_COMPRESSION} from '../../engine/index.js'
 import type {ProducerSettings} from '../../client/producer.js'
+import type ConsoleProducer from '../../commands/console-producer.js'
+import type {Interfaces} from '../oclif.js'
 import {UsageError} from '../errors.js'
 import {DEFAULT_LINE_READER_CONFIG, type LineReaderConfig, validateLineReaderConfig} from '../line-reader.js'
-import {intOption} from '../options.js'
+import {integerConfig, intOption, invalidValue} from '../options.js'
 import {booleanProperty, INERT_CLIENT_CONFIGS, layeredProperties} from '../properties.js'
 
-export interface ProducerFlags {
-  'batch-size'?: string
-  'compression-codec'?: string
-  input: string
-  'line-reader'?: string
-  'max-partition-memory-bytes'?: string
-  partition?: string
-  'producer-property'?: string[]
-  'producer.config'?: string
-  property?: string[]
-  'reader-config'?: string
-  'request-required-acks'?: string
-  sync: boolean
-  timeout?: string
-  topic?: string
-}
+/** The flags of `kt console-producer`, as oclif parses them. */
+export type ProducerFlags = Interfaces.InferredFlags<(typeof ConsoleProducer)['flags']>
 
 export interface ProducerOptions {
   topic: string
@@ -83,19 +71,6 @@ const INERT = new Set([
   'transaction.timeout.ms',
 ])
 
-function invalid(name: string, value: string, reason: string): KtError {
-  return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
-}
-
-function nonNegative(name: string, raw: string, type: 'INT' | 'LONG'): number {
-  const text = raw.trim()
-  if (!/^[+-]?\d+$/.test(text) || (type === 'INT' && Math.abs(Number(text)) > 2_147_483_647))
-    throw invalid(name, raw, `Not a number of type ${type}`)
-  const n = Number(text)
-  if (n < 0) throw invalid(name, raw, 'Value must be at least 0')
-  return n
-}
-
 export function parseProducerOptions(flags: ProducerFlags): ProducerOptions {
   if (flags.topic === undefined) throw new UsageError('Missing required argument "[topic]"')
   if (flags['line-reader'] !== undefined && !LINE_READERS.has(flags['line-reader']))
@@ -135,10 +110,10 @@ export function parseProducerOptions(flags: ProducerFlags): ProducerOptions {
   const compressionRaw = flags['compression-codec'] ?? props.get('compression.type') ?? 'none'
 
   const acks = parseAcks(acksRaw)
-  const batchSize = nonNegative('batch.size', batchRaw, 'INT')
-  const lingerMs = nonNegative('linger.ms', lingerRaw, 'LONG')
+  const batchSize = integerConfig('batch.size', batchRaw, 'INT', 16_384)
+  const lingerMs = integerConfig('linger.ms', lingerRaw, 'LONG', 1000)
   const compression = parseCompression(compressionRaw)
-  const maxRequestSize = nonNegative('max.request.size', props.get('max.request.size') ?? '1048576', 'INT')
+  const maxRequestSize = integerConfig('max.request.size', props.get('max.request.size'), 'INT', 1_048_576)
   const partitionerClass = props.get('partitioner.class')?.trim()
   let partitioner: ProducerSettings['partitioner'] = 'default'
   if (partitionerClass !== undefined && partitionerClass !== '') {
@@ -201,7 +176,7 @@ function parseAcks(raw: string): Acks {
     }
 
     default: {
-      throw invalid('acks', raw, 'String must be one of: all, -1, 0, 1')
+      throw invalidValue('acks', raw, 'String must be one of: all, -1, 0, 1')
     }
   }
 }
@@ -209,7 +184,7 @@ function parseAcks(raw: string): Acks {
 function parseCompression(raw: string): CompressionType {
   const name = raw.trim().toLowerCase()
   if (!isCompressionType(name))
-    throw invalid('compression.type', raw, 'String must be one of: none, gzip, snappy, lz4, zstd')
+    throw invalidValue('compression.type', raw, 'String must be one of: none, gzip, snappy, lz4, zstd')
   if (!SUPPORTED_COMPRESSION.includes(name))
     throw new KtError(
       'UNSUPPORTED_COMPRESSION_TYPE',

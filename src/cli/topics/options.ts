@@ -1,6 +1,8 @@
 // kafka-topics option rules (TopicCommandOptions.checkArgs), in Kafka's order and wording.
 import {checkInvalid, checkRequired, intOption, type Present} from '../options.js'
+import type Topics from '../../commands/topics.js'
 import {KtError} from '../../engine/index.js'
+import type {Interfaces} from '../oclif.js'
 import {UsageError} from '../errors.js'
 
 export const ACTIONS = ['create', 'list', 'describe', 'alter', 'delete'] as const
@@ -14,30 +16,8 @@ const REPORT_OPTIONS = [
 ] as const
 export type PartitionReport = (typeof REPORT_OPTIONS)[number]
 
-export interface TopicFlags {
-  alter: boolean
-  'at-min-isr-partitions': boolean
-  config?: string[]
-  create: boolean
-  delete: boolean
-  describe: boolean
-  'exclude-internal': boolean
-  'if-exists': boolean
-  'if-not-exists': boolean
-  json: boolean
-  list: boolean
-  'partition-size-limit-per-response'?: string
-  partitions?: string
-  'replica-assignment'?: string
-  'replication-factor'?: string
-  topic?: string
-  'topic-id'?: string
-  'delete-config'?: string[]
-  'topics-with-overrides': boolean
-  'unavailable-partitions': boolean
-  'under-min-isr-partitions': boolean
-  'under-replicated-partitions': boolean
-}
+/** The flags of `kt topics`, as oclif parses them. */
+export type TopicFlags = Interfaces.InferredFlags<(typeof Topics)['flags']>
 
 export interface TopicCommandOptions {
   action: TopicAction

@@ -558,15 +558,15 @@ function openImmutable(file: string): Connection {
 }
 
 /**
- * The worker script: lib/engine/db/checkpoint-worker.js. Commands are bundled into lib/commands/,
- * so this module's own URL may be a bundle's; the path is taken from the lib/ directory.
+ * Where the checkpoint worker's script is, relative to the module running this code. The build
+ * bundles the worker as its own entry, lib/checkpoint-worker.js, and tells each command bundle
+ * (lib/commands/*.js) its relative path through this constant (scripts/bundle.js); tsc's
+ * unbundled module lib/engine/db/connection.js is two directories below it.
  */
+declare const KT_CHECKPOINT_WORKER: string | undefined
 function checkpointWorkerUrl(): URL {
-  const here = import.meta.url
-  const lib = here.lastIndexOf('/lib/')
-  return lib >= 0
-    ? new URL(`${here.slice(0, lib)}/lib/engine/db/checkpoint-worker.js`)
-    : new URL('checkpoint-worker.js', here)
+  const relative = typeof KT_CHECKPOINT_WORKER === 'string' ? KT_CHECKPOINT_WORKER : '../../checkpoint-worker.js'
+  return new URL(relative, import.meta.url)
 }
 
 function retryBusy(fn: () => void): void {
