@@ -304,6 +304,7 @@ describe('--list', () => {
 describe('--describe', () => {
   test('a group that does not exist: the message on stderr, exit 1; other groups still print', async () => {
     const dir = await seeded()
+    expect(outcome(await groups(dir, '--describe', '--all-groups'))).toEqual(ok(''))
     await commit(dir, 'g', {0: 4, 1: 20})
     expect(outcome(await groups(dir, '--describe', '--group', 'nope'))).toEqual({
       status: 1,
