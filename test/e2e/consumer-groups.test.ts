@@ -11,7 +11,8 @@ import {describe, expect, test, vi} from 'vitest'
 
 import {BIN, collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
-vi.setConfig({testTimeout: 120_000})
+// Each test spawns up to ~12 kt processes; on a loaded 2-core machine one spawn took up to 7 s.
+vi.setConfig({testTimeout: 300_000})
 
 const store = tempDirsForFile()
 
