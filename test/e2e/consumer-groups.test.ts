@@ -243,7 +243,8 @@ describe('command line', () => {
       usage("Cannot parse argument 'soon' of option timeout."),
     ],
   ]
-  test.each(cases)('%s', async (_name, args, expected) => {
+  // Independent one-process cases: run a few at a time.
+  test.concurrent.each(cases)('%s', async (_name, args, expected) => {
     expect(outcome(await groups(store(), ...args))).toEqual(expected)
   })
 
