@@ -31,6 +31,12 @@ describe('withOptionalValues', () => {
 })
 
 describe('commandLine', () => {
+  it('shows a bare optional-value option as typed', () => {
+    expect(commandLine(withOptionalValues(['--describe', '--group', 'g', '--watch']))).toBe(
+      'kt consumer-groups --describe --group g --watch',
+    )
+  })
+
   it('quotes what a shell would split or expand', () => {
     expect(
       commandLine(['--group', 'my group', '--topic', "it's", '--to-datetime', '2024-01-31T13:45:00.000+05:30']),

@@ -330,6 +330,7 @@ export function withOptionalValues(argv: readonly string[]): string[] {
 /** The command line as the reset history records it, quoted for a POSIX shell. */
 export function commandLine(argv: readonly string[]): string {
   return ['kt', 'consumer-groups', ...argv]
+    .map((a) => (/^--[a-z-]+=$/.test(a) ? a.slice(0, -1) : a))
     .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`))
     .join(' ')
 }
