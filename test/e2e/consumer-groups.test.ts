@@ -887,3 +887,73 @@ describe.skipIf(!hasScript)('--describe --watch on a terminal', () => {
       )
   })
 })
+
+describe('--json documents of --delete, --delete-offsets and --history', () => {
+  test('the shapes the README documents', async () => {
+    const dir = await seeded()
+    await commit(dir, 'g', {0: 1, 1: 2})
+    const history = await groups(dir, '--describe', '--group', 'g', '--group', 'nope', '--history', '--json')
+    expect({status: history.status, stderr: history.stderr}).toEqual({
+      status: 1,
+      stderr: "\nError: Consumer group 'nope' does not exist.\n",
+    })
+    const doc = JSON.parse(history.stdout) as {groups: Array<{resets: Array<{time: string}>}>}
+    const time = doc.groups[0].resets[0].time
+    expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(doc).toEqual({
+      groups: [
+        {
+          group: 'g',
+          resets: [
+            {
+              command: `kt consumer-groups --group g --reset-offsets --from-file ${join(dir, 'g-plan.csv')} --execute`,
+              id: 1,
+              offsets: [
+                {newOffset: 1, oldOffset: null, partition: 0, topic: 't'},
+                {newOffset: 2, oldOffset: null, partition: 1, topic: 't'},
+              ],
+              time,
+            },
+          ],
+          state: 'Empty',
+        },
+        {group: 'nope', resets: [], state: 'Dead'},
+      ],
+    })
+    expect(outcome(await groups(dir, '--delete-offsets', '--group', 'g', '--topic', 't:1,9', '--json'))).toEqual({
+      status: 1,
+      stderr: '\nError: Encountered some partition-level error, see the follow-up details.\n',
+      stdout:
+        JSON.stringify(
+          {
+            group: 'g',
+            partitions: [
+              {error: null, partition: 1, topic: 't'},
+              {error: 'This server does not host this topic-partition.', partition: 9, topic: 't'},
+            ],
+          },
+          null,
+          2,
+        ) + '\n',
+    })
+    expect(outcome(await groups(dir, '--delete', '--group', 'g', '--group', 'nope', '--json'))).toEqual({
+      status: 1,
+      stderr:
+        "Error: Group 'nope' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n",
+      stdout:
+        JSON.stringify(
+          {
+            deleted: ['g'],
+            failed: [
+              {
+                error: 'org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.',
+                group: 'nope',
+              },
+            ],
+          },
+          null,
+          2,
+        ) + '\n',
+    })
+  })
+})
