@@ -1,7 +1,7 @@
 import {KtCommand} from '../cli/base-command.js'
 import {Flags} from '../cli/oclif.js'
 import {jsonFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
-import {parseGroupsOptions} from '../cli/consumer-groups/options.js'
+import {commandLine, parseGroupsOptions, withOptionalValues} from '../cli/consumer-groups/options.js'
 import {runConsumerGroups} from '../cli/consumer-groups/run.js'
 import {StopController} from '../cli/signals.js'
 
@@ -9,9 +9,6 @@ const action = (summary: string) => Flags.boolean({helpGroup: 'ACTION', summary}
 const scenario = (summary: string) => Flags.boolean({helpGroup: 'RESET SCENARIO', summary})
 const scenarioValue = (helpValue: string, summary: string) =>
   Flags.string({helpGroup: 'RESET SCENARIO', helpValue, summary})
-
-/** Kafka options whose value is optional: `--state` alone, or `--state stable,empty`. */
-const OPTIONAL_VALUE = new Set(['state', 'type', 'watch'])
 
 export default class ConsumerGroups extends KtCommand {
   static override description =
@@ -92,19 +89,12 @@ export default class ConsumerGroups extends KtCommand {
   protected override errorPrefix = 'Error: Executing consumer group command failed due to '
 
   override async init(): Promise<void> {
-    // oclif has no optional option values: a bare --state (no value after it) becomes --state=.
-    this.argv = this.argv.map((arg, i) => {
-      const name = /^--?([a-z-]+)$/.exec(arg)?.[1]
-      const next = this.argv[i + 1]
-      return name !== undefined && OPTIONAL_VALUE.has(name) && (next === undefined || next.startsWith('-'))
-        ? `--${name}=`
-        : arg
-    })
+    this.argv = withOptionalValues(this.argv)
     await super.init()
   }
 
   async run(): Promise<void> {
-    const command = ['kt', 'consumer-groups', ...this.argv].map((a) => shellQuote(a)).join(' ')
+    const command = commandLine(this.argv)
     const {flags} = await this.parse(ConsumerGroups)
     refuseRemoteFlags(flags)
     const options = parseGroupsOptions(flags, (line) => process.stderr.write(`${line}\n`))
@@ -123,8 +113,4 @@ export default class ConsumerGroups extends KtCommand {
       stop.dispose()
     }
   }
-}
-
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
 }

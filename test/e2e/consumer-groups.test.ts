@@ -11,7 +11,8 @@ import {describe, expect, test, vi} from 'vitest'
 
 import {BIN, collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
-vi.setConfig({testTimeout: 120_000})
+// Each test spawns up to ~12 kt processes; on a loaded 2-core machine one spawn took up to 7 s.
+vi.setConfig({testTimeout: 300_000})
 
 const store = tempDirsForFile()
 
@@ -242,7 +243,8 @@ describe('command line', () => {
       usage("Cannot parse argument 'soon' of option timeout."),
     ],
   ]
-  test.each(cases)('%s', async (_name, args, expected) => {
+  // Independent one-process cases: run a few at a time.
+  test.concurrent.each(cases)('%s', async (_name, args, expected) => {
     expect(outcome(await groups(store(), ...args))).toEqual(expected)
   })
 
@@ -304,6 +306,7 @@ describe('--list', () => {
 describe('--describe', () => {
   test('a group that does not exist: the message on stderr, exit 1; other groups still print', async () => {
     const dir = await seeded()
+    expect(outcome(await groups(dir, '--describe', '--all-groups'))).toEqual(ok(''))
     await commit(dir, 'g', {0: 4, 1: 20})
     expect(outcome(await groups(dir, '--describe', '--group', 'nope'))).toEqual({
       status: 1,
@@ -882,5 +885,75 @@ describe.skipIf(!hasScript)('--describe --watch on a terminal', () => {
           OFFSETS_HEADER +
           idleRow('g', 't', 0, '4', 10, '6'),
       )
+  })
+})
+
+describe('--json documents of --delete, --delete-offsets and --history', () => {
+  test('the shapes the README documents', async () => {
+    const dir = await seeded()
+    await commit(dir, 'g', {0: 1, 1: 2})
+    const history = await groups(dir, '--describe', '--group', 'g', '--group', 'nope', '--history', '--json')
+    expect({status: history.status, stderr: history.stderr}).toEqual({
+      status: 1,
+      stderr: "\nError: Consumer group 'nope' does not exist.\n",
+    })
+    const doc = JSON.parse(history.stdout) as {groups: Array<{resets: Array<{time: string}>}>}
+    const time = doc.groups[0].resets[0].time
+    expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(doc).toEqual({
+      groups: [
+        {
+          group: 'g',
+          resets: [
+            {
+              command: `kt consumer-groups --group g --reset-offsets --from-file ${join(dir, 'g-plan.csv')} --execute`,
+              id: 1,
+              offsets: [
+                {newOffset: 1, oldOffset: null, partition: 0, topic: 't'},
+                {newOffset: 2, oldOffset: null, partition: 1, topic: 't'},
+              ],
+              time,
+            },
+          ],
+          state: 'Empty',
+        },
+        {group: 'nope', resets: [], state: 'Dead'},
+      ],
+    })
+    expect(outcome(await groups(dir, '--delete-offsets', '--group', 'g', '--topic', 't:1,9', '--json'))).toEqual({
+      status: 1,
+      stderr: '\nError: Encountered some partition-level error, see the follow-up details.\n',
+      stdout:
+        JSON.stringify(
+          {
+            group: 'g',
+            partitions: [
+              {error: null, partition: 1, topic: 't'},
+              {error: 'This server does not host this topic-partition.', partition: 9, topic: 't'},
+            ],
+          },
+          null,
+          2,
+        ) + '\n',
+    })
+    expect(outcome(await groups(dir, '--delete', '--group', 'g', '--group', 'nope', '--json'))).toEqual({
+      status: 1,
+      stderr:
+        "Error: Group 'nope' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n",
+      stdout:
+        JSON.stringify(
+          {
+            deleted: ['g'],
+            failed: [
+              {
+                error: 'org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.',
+                group: 'nope',
+              },
+            ],
+          },
+          null,
+          2,
+        ) + '\n',
+    })
   })
 })

@@ -309,3 +309,28 @@ function parseList(raw: string, valid: readonly string[], what: string, plural: 
 
   return out
 }
+
+/** Kafka options whose value is optional: `--state` alone, or `--state stable,empty`. */
+const OPTIONAL_VALUE = new Set(['state', 'type', 'watch'])
+
+/**
+ * oclif has no optional option values: a bare `--state` (nothing, or another option, after it)
+ * becomes `--state=`, which parses as the empty value.
+ */
+export function withOptionalValues(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    const name = /^--?([a-z-]+)$/.exec(arg)?.[1]
+    const next = argv[i + 1]
+    return name !== undefined && OPTIONAL_VALUE.has(name) && (next === undefined || next.startsWith('-'))
+      ? `--${name}=`
+      : arg
+  })
+}
+
+/** The command line as the reset history records it, quoted for a POSIX shell. */
+export function commandLine(argv: readonly string[]): string {
+  return ['kt', 'consumer-groups', ...argv]
+    .map((a) => (/^--[a-z-]+=$/.test(a) ? a.slice(0, -1) : a))
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`))
+    .join(' ')
+}

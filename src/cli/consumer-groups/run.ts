@@ -320,6 +320,7 @@ async function deleteOffsets(broker: Broker, opts: GroupsOptions, io: GroupsIo):
   }
 
   const failed = result.partitions.some((p) => p.error !== null)
+  if (failed) io.err('\nError: Encountered some partition-level error, see the follow-up details.\n')
   if (opts.json) {
     io.out(
       json({
@@ -330,8 +331,7 @@ async function deleteOffsets(broker: Broker, opts: GroupsOptions, io: GroupsIo):
     return failed ? EXIT.error : EXIT.ok
   }
 
-  if (failed) io.err('\nError: Encountered some partition-level error, see the follow-up details.\n')
-  else io.out(`Request succeeded for deleting offsets from group ${groupId}.\n`)
+  if (!failed) io.out(`Request succeeded for deleting offsets from group ${groupId}.\n`)
   io.out(renderDeleteOffsets(result))
   return failed ? EXIT.error : EXIT.ok
 }
