@@ -14,7 +14,7 @@ import {
   type ResetRequest,
   resetHistory,
 } from '../../src/engine/group-admin.js'
-import {commitOffsetsTx, joinGroupTx} from '../../src/engine/groups.js'
+import {commitOffsetsTx, joinGroupTx, syncGroupTx} from '../../src/engine/groups.js'
 import {batchOfCount, errorOf, memoryStore, NOW, store, tempDir, type TestStore} from './support.js'
 
 let s: TestStore
@@ -65,6 +65,28 @@ function join(group: string, pid: number): string {
   )
 }
 
+/**
+ * Runs the handover to its end, as the members' processes would: each releases what its target
+ * lost, then each takes what is now free; the group is then Stable.
+ */
+function settle(group: string, members: readonly string[]): void {
+  for (let round = 0; round < 2; round++)
+    for (const memberId of members)
+      s.db.immediate(() => {
+        const now = syncGroupTx(
+          s.db,
+          {groupId: group, memberId, offsets: [], released: []},
+          NOW,
+          '/127.0.0.1',
+          () => true,
+        )
+        const target = new Set(now.partitions.map((p) => `${p.topic}:${p.partition}`))
+        const released = now.owned.filter((p) => !target.has(`${p.topic}:${p.partition}`))
+        if (released.length > 0)
+          syncGroupTx(s.db, {groupId: group, memberId, offsets: [], released}, NOW, '/127.0.0.1', () => true)
+      })
+}
+
 const earliest = (groups: string[] | 'all', scope: ResetRequest['scope'] = {type: 'all-topics'}): ResetRequest => ({
   command: 'test',
   groups,
@@ -88,6 +110,8 @@ describe('describeGroups', () => {
     commit('g', {1: 3})
     const a = join('g', 1)
     const b = join('g', 2)
+    expect(describeGroups(s.db, ['g'], ctx)[0].state).not.toBe('Stable')
+    settle('g', [a, b])
     const [g] = describeGroups(s.db, ['g'], ctx)
     expect(g.state).toBe('Stable')
     expect(g.assignor).toBe('range')
