@@ -7,6 +7,8 @@ export type {CommittedOffset, JoinGroupRequest, MemberAssignment} from './groups
 export type {BrokerConfig} from './broker-config.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 export {TOPIC_CONFIGS} from './configs.js'
+export type {ConfigEntry, ConfigSource, ConfigSynonym} from './configs.js'
+export type {CleanerReport} from './retention.js'
 export {isCompressionType, SUPPORTED_COMPRESSION, type CompressionType} from './compression.js'
 export {isKtError, KtError, type KtErrorCode} from './errors.js'
 export {parseJavaProperties} from './java-properties.js'
