@@ -134,11 +134,14 @@ function firstUncleanableOffset(db: Db, p: CleanerPartition, configs: TopicConfi
   let end = Math.min(p.segment_base_offset, p.log_end_offset)
   const lag = configs.number('min.compaction.lag.ms')
   if (Number.isFinite(lag)) {
-    const young = db.stmt('batchesFirstNewerThan').pluck().get({
-      cutoff: now - lag,
-      partition: p.partition,
-      topicId: p.topic_id,
-    }) as number | null
+    const young = db
+      .stmt('batchesFirstNewerThan')
+      .pluck()
+      .get({
+        cutoff: now - lag,
+        partition: p.partition,
+        topicId: p.topic_id,
+      }) as number | null
     if (young !== null) end = Math.min(end, young)
   }
 
@@ -163,7 +166,12 @@ export function compactPartitionTx(
   const dirtyFrom = Math.max(p.cleaned_offset, start)
   const ids = {partition: p.partition, topicId: p.topic_id}
   const bytes = (from: number, to: number) =>
-    to <= from ? 0 : (db.stmt('batchesBytesBetween').pluck().get({...ids, from, to}) as number)
+    to <= from
+      ? 0
+      : (db
+          .stmt('batchesBytesBetween')
+          .pluck()
+          .get({...ids, from, to}) as number)
   const dirty = bytes(dirtyFrom, end)
   const total = dirty + bytes(start, dirtyFrom)
   const tombstonesDue = p.tombstone_expiry !== null && p.tombstone_expiry <= now

@@ -38,7 +38,8 @@ export function cleanLogsTx(db: Db, config: BrokerConfig, now: number, force = f
   const partitions = db.stmt('cleanerPartitions').all() as CleanerPartition[]
   let configsOf: {topicId: number; configs: ReturnType<typeof topicConfigs>} | undefined
   for (const p of partitions) {
-    if (configsOf?.topicId !== p.topic_id) configsOf = {configs: topicConfigs(db, p.topic_id, config), topicId: p.topic_id}
+    if (configsOf?.topicId !== p.topic_id)
+      configsOf = {configs: topicConfigs(db, p.topic_id, config), topicId: p.topic_id}
     const {configs} = configsOf
     const policy = configs.list('cleanup.policy')
     if (policy.includes('delete')) {
@@ -87,7 +88,12 @@ export function applyRetentionTx(
     }
     if (expired.batches > 0) {
       db.stmt('batchesDeleteExpired').run({...ids, cutoff})
-      db.stmt('partitionTrim').run({...ids, bytes: expired.bytes, records: expired.records, start: expired.last_offset! + 1})
+      db.stmt('partitionTrim').run({
+        ...ids,
+        bytes: expired.bytes,
+        records: expired.records,
+        start: expired.last_offset! + 1,
+      })
       freed += expired.bytes
       size -= expired.bytes
     }

@@ -96,9 +96,28 @@ describe('time retention (retention.ms)', () => {
 
   it('cleanup.policy=compact alone does not delete by time; compact,delete does', () => {
     s = memoryStore()
-    s.createTopic({configs: [['cleanup.policy', 'compact'], ['retention.ms', '1000']], name: 'c'})
-    s.createTopic({configs: [['cleanup.policy', 'compact,delete'], ['retention.ms', '1000']], name: 'cd'})
-    const old = () => keyedBatch([['k1', 'v'], ['k2', 'v']], NOW - HOUR)
+    s.createTopic({
+      configs: [
+        ['cleanup.policy', 'compact'],
+        ['retention.ms', '1000'],
+      ],
+      name: 'c',
+    })
+    s.createTopic({
+      configs: [
+        ['cleanup.policy', 'compact,delete'],
+        ['retention.ms', '1000'],
+      ],
+      name: 'cd',
+    })
+    const old = () =>
+      keyedBatch(
+        [
+          ['k1', 'v'],
+          ['k2', 'v'],
+        ],
+        NOW - HOUR,
+      )
     s.append([
       {batch: old(), partition: 0, topic: 'c'},
       {batch: old(), partition: 0, topic: 'cd'},
@@ -224,7 +243,12 @@ describe('space', () => {
       let settled = 0
       for (let round = 0; round < 40; round++) {
         db.immediate(() =>
-          appendTx(db, Array.from({length: 5}, () => ({batch: batch(), partition: 0, topic: 't'})), s.config, NOW),
+          appendTx(
+            db,
+            Array.from({length: 5}, () => ({batch: batch(), partition: 0, topic: 't'})),
+            s.config,
+            NOW,
+          ),
         )
         clean(s)
         if (round === 9) settled = fileBytes()
