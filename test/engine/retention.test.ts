@@ -4,7 +4,7 @@ import {Db} from '../../src/engine/db/connection.js'
 import {appendTx, fetchTx, listOffsetTx} from '../../src/engine/log.js'
 import {RecordBatchBuilder} from '../../src/engine/record-batch.js'
 import {cleanLogsTx, deleteRecordsTx, retentionCheckDue} from '../../src/engine/retention.js'
-import {describeTopic, requireTopic} from '../../src/engine/topics.js'
+import {deleteTopicTx, describeTopic, requireTopic} from '../../src/engine/topics.js'
 import {
   batchOfCount,
   defaultConfig,
@@ -258,6 +258,41 @@ describe('space', () => {
       // 50 batches had gone through at round 10, 200 at the end: the file did not grow since.
       expect(fileBytes()).toBeLessThanOrEqual(settled * 1.1)
       expect(db.connection.pragma('freelist_count', {simple: true})).toBeGreaterThan(0)
+    } finally {
+      s = undefined as unknown as TestStore
+      await db.close()
+      cleanup()
+    }
+  })
+})
+
+describe('space after deletion', () => {
+  it('pages of a deleted topic and of delete-records are reused by later appends', async () => {
+    const {cleanup, dir} = tempDir()
+    const db = Db.open(dir)
+    try {
+      s = store(db)
+      const fileBytes = () =>
+        (db.connection.pragma('page_count', {simple: true}) as number) *
+        (db.connection.pragma('page_size', {simple: true}) as number)
+      const fill = (topic: string, n: number) => {
+        for (let i = 0; i < n; i++)
+          db.immediate(() =>
+            appendTx(db, [{batch: batchOfCount(100, 'y'.repeat(100)), partition: 0, topic}], s.config, NOW),
+          )
+      }
+
+      s.createTopic({name: 'a'})
+      fill('a', 60)
+      const full = fileBytes()
+      db.immediate(() => deleteTopicTx(db, 'a', s.config))
+      s.createTopic({name: 'b'})
+      fill('b', 60)
+      expect(fileBytes()).toBeLessThanOrEqual(full * 1.05)
+      db.immediate(() => deleteRecordsTx(db, 'b', 0, -1))
+      s.createTopic({name: 'c'})
+      fill('c', 60)
+      expect(fileBytes()).toBeLessThanOrEqual(full * 1.1)
     } finally {
       s = undefined as unknown as TestStore
       await db.close()
