@@ -131,21 +131,15 @@ interface StoredBatch {
 
 /** The end of the cleanable part: the active segment, and batches younger than min.compaction.lag.ms. */
 function firstUncleanableOffset(db: Db, p: CleanerPartition, configs: TopicConfigs, now: number): number {
-  let end = Math.min(p.segment_base_offset, p.log_end_offset)
   const lag = configs.number('min.compaction.lag.ms')
-  if (Number.isFinite(lag)) {
-    const young = db
-      .stmt('batchesFirstNewerThan')
-      .pluck()
-      .get({
-        cutoff: now - lag,
-        partition: p.partition,
-        topicId: p.topic_id,
-      }) as number | null
-    if (young !== null) end = Math.min(end, young)
-  }
-
-  return end
+  // Long.MAX_VALUE: no record is ever old enough.
+  if (!Number.isFinite(lag)) return p.log_start_offset
+  const young = db
+    .stmt('batchesFirstNewerThan')
+    .pluck()
+    .get({cutoff: now - lag, partition: p.partition, topicId: p.topic_id}) as number | null
+  const end = Math.min(p.segment_base_offset, p.log_end_offset)
+  return young === null ? end : Math.min(end, young)
 }
 
 /**

@@ -272,3 +272,39 @@ describe('records without a key', () => {
     expect(s.append([{batch: keyed([[null, 'x']]), partition: 0, topic: 't'}])[0].baseOffset).toBe(0)
   })
 })
+
+describe('min.compaction.lag.ms', () => {
+  it('records younger than the lag are not cleaned; Long.MAX_VALUE cleans nothing', () => {
+    s = compactedTopic([['min.compaction.lag.ms', '60000']])
+    s.append(
+      [
+        {
+          batch: keyed(
+            [
+              ['a', '1'],
+              ['a', '2'],
+            ],
+            NOW,
+          ),
+          partition: 0,
+          topic: 't',
+        },
+      ],
+      NOW,
+    )
+    s.append([{batch: keyed([['b', '3']], NOW + 1), partition: 0, topic: 't'}], NOW + 1)
+    clean(s, NOW + 59_999)
+    expect(contents(s)).toHaveLength(3)
+    clean(s, NOW + 60_000)
+    expect(contents(s)).toEqual(['1:a=2', '2:b=3'])
+    s.db.immediate(() =>
+      s.db
+        .stmt('topicConfigUpsert')
+        .run(requireTopic(s.db, 't').topic_id, 'min.compaction.lag.ms', '9223372036854775807'),
+    )
+    s.append([{batch: keyed([['b', '4']], NOW + 2), partition: 0, topic: 't'}], NOW + 2)
+    s.append([{batch: keyed([['c', '5']], NOW + 3), partition: 0, topic: 't'}], NOW + 3)
+    clean(s, NOW + 10 * DAY)
+    expect(contents(s)).toEqual(['1:a=2', '2:b=3', '3:b=4', '4:c=5'])
+  })
+})
