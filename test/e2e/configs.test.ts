@@ -123,6 +123,23 @@ describe.concurrent('kt configs --entity-type topics', () => {
     })
   })
 
+  test('--add-config-file: a properties file of configs to set', async () => {
+    const dir = await withTopic()
+    const file = join(dir, 'topic.properties')
+    writeFileSync(file, '# overrides\nretention.ms = 5000\ncleanup.policy=compact,delete\n')
+    expectOutcome(
+      await configs(dir, '--topic', 't', '--alter', '--add-config-file', file),
+      ok('Completed updating config for topic t.\n'),
+    )
+    expect((await describeJson(dir, 't')).configs).toEqual({'cleanup.policy': 'compact,delete', 'retention.ms': '5000'})
+    expectOutcome(
+      await configs(dir, '--topic', 't', '--alter', '--add-config-file', join(dir, 'missing')),
+      failed(
+        `Cannot read --add-config-file ${join(dir, 'missing')}: ENOENT: no such file or directory, open '${join(dir, 'missing')}'`,
+      ),
+    )
+  })
+
   test('server.properties settings appear as static synonyms', async () => {
     const dir = store()
     writeFileSync(join(dir, 'server.properties'), 'log.retention.hours=24\n')
