@@ -21,10 +21,13 @@ export interface CleanerReport {
   bytes: number
 }
 
-/** True when the store-wide retention check interval has passed since the last check. */
+/**
+ * True when the store-wide retention check interval has passed since the last check (or the
+ * clock went back past it). A new store's first check is one interval after its creation.
+ */
 export function retentionCheckDue(db: Db, config: BrokerConfig, now: number): boolean {
   const last = db.stmt('cleanerLastCheck').pluck().get() as number | undefined
-  return last === undefined || now - last >= config.retentionCheckIntervalMs
+  return last === undefined || now < last || now - last >= config.retentionCheckIntervalMs
 }
 
 /**

@@ -176,11 +176,17 @@ describe('size retention (retention.bytes)', () => {
 describe('log.retention.check.interval.ms', () => {
   it('runs at most once per interval across connections (the last check is in the store)', () => {
     s = memoryStore(defaultConfig({'log.retention.check.interval.ms': '1000'}))
-    expect(retentionCheckDue(s.db, s.config, NOW)).toBe(true)
-    expect(s.db.immediate(() => cleanLogsTx(s.db, s.config, NOW))).toBeDefined()
-    expect(retentionCheckDue(s.db, s.config, NOW + 999)).toBe(false)
-    expect(s.db.immediate(() => cleanLogsTx(s.db, s.config, NOW + 999))).toBeUndefined()
-    expect(s.db.immediate(() => cleanLogsTx(s.db, s.config, NOW + 1000))).toBeDefined()
+    const created = Date.now()
+    // A new store waits one interval before its first check.
+    expect(retentionCheckDue(s.db, s.config, created + 200)).toBe(false)
+    const first = created + 5000
+    expect(retentionCheckDue(s.db, s.config, first)).toBe(true)
+    expect(s.db.immediate(() => cleanLogsTx(s.db, s.config, first))).toBeDefined()
+    expect(retentionCheckDue(s.db, s.config, first + 999)).toBe(false)
+    expect(s.db.immediate(() => cleanLogsTx(s.db, s.config, first + 999))).toBeUndefined()
+    expect(s.db.immediate(() => cleanLogsTx(s.db, s.config, first + 1000))).toBeDefined()
+    // A clock set back does not stop retention.
+    expect(retentionCheckDue(s.db, s.config, first - 60_000)).toBe(true)
   })
 })
 

@@ -108,6 +108,9 @@ export const MIGRATIONS: readonly string[] = [
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     last_check INTEGER NOT NULL
   ) STRICT;
-  INSERT INTO log_cleaner (id, last_check) VALUES (1, 0);
+  -- The first check comes one interval after the store is created (or upgraded), as Kafka's
+  -- retention task first runs a while after the broker starts.
+  INSERT INTO log_cleaner (id, last_check)
+  VALUES (1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
   `,
 ]
