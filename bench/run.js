@@ -2,7 +2,7 @@
 // `npm run bench`: kt's throughput and latency next to baselines measured in the same run on the
 // same data. Timings live here, never in a test's pass/fail.
 //
-//   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain latency idle
+//   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain space retention latency idle
 //                                      groups-describe groups-watch-idle
 //
 // Each figure is the median of several runs; the machine's noise shows in the spread column.
@@ -182,6 +182,101 @@ async function produce(keyed) {
       keyed ? '' : 'target ≥ 1.5×',
     )
   }
+}
+
+/** kt.db's size next to the bytes of the batches it stores (kt topics --describe --json). */
+function storeFigures(dir, topic) {
+  const described = JSON.parse(
+    execFileSync('node', [BIN, 'topics', '--describe', '--topic', topic, '--json'], {
+      env: {...process.env, KT_DATA_DIR: dir},
+    }),
+  )
+  const stored = described.topics[0].partitions.reduce((n, p) => n + p.sizeBytes, 0)
+  const size = (f) => (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0)
+  return {file: size('kt.db'), stored, wal: size('kt.db-wal')}
+}
+
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`
+
+/** Space: the store after producing RECORDS × 100 B, against the batches it holds. */
+async function space() {
+  const file = await valuesFile()
+  const dir = freshStore('space')
+  execFileSync('bash', ['-c', `${kt('console-producer --topic t --producer-property acks=1')} < ${file}`], {
+    env: {...process.env, KT_DATA_DIR: dir},
+    stdio: ['ignore', 'ignore', 'ignore'],
+  })
+  const {file: bytes, stored} = storeFigures(dir, 't')
+  row(
+    `space: kt.db after ${RECORDS / 1e6}M × 100 B`,
+    `${mb(bytes)} (${(bytes / stored).toFixed(3)}× the batches)`,
+    'bytes of the stored record batches',
+    mb(stored),
+    `${(bytes / stored).toFixed(3)}×`,
+    'target ≤ 1.2×',
+  )
+}
+
+/**
+ * Steady retention: 200 MB pushed through one partition with retention.bytes=10485760 and a
+ * 10 ms check interval. Retention frees pages that later appends reuse, so the file stays near
+ * the retained bytes plus one flush (up to 12 MB) instead of growing with the input.
+ */
+async function retention() {
+  const retained = 10_485_760
+  const lines = Math.round(200e6 / (VALUE_BYTES + 1))
+  const filler = 'r'.repeat(VALUE_BYTES - 10)
+  const file = join(WORK, `retention-${lines}.txt`)
+  if (!existsSync(file)) {
+    const out = createWriteStream(file)
+    let chunk = ''
+    for (let i = 0; i < lines; i++) {
+      chunk += filler + String(i).padStart(10, '0') + '\n'
+      if (chunk.length > 1 << 20) {
+        out.write(chunk)
+        chunk = ''
+      }
+    }
+
+    out.end(chunk)
+    await new Promise((resolve) => out.on('finish', resolve))
+  }
+
+  const dir = freshStore('retention')
+  mkdirSync(dir, {recursive: true})
+  writeFileSync(join(dir, 'server.properties'), 'log.retention.check.interval.ms=10\n')
+  const env = {...process.env, KT_DATA_DIR: dir}
+  execFileSync('node', [BIN, 'topics', '--create', '--topic', 'r', '--config', `retention.bytes=${retained}`], {env})
+  // The files' largest sizes while the producer runs, sampled every 20 ms.
+  let peak = 0
+  let walPeak = 0
+  const sizeOf = (f) => (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0)
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, sizeOf('kt.db'))
+    walPeak = Math.max(walPeak, sizeOf('kt.db-wal'))
+  }, 20)
+  const ms = await new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn('bash', ['-c', `${kt('console-producer --topic r --producer-property acks=1')} < ${file}`], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    child.on('error', reject)
+    child.on('close', (status) =>
+      status === 0 ? resolve(performance.now() - t0) : reject(new Error(`producer exited ${status}`)),
+    )
+  })
+  clearInterval(sampler)
+  const {file: bytes, stored, wal} = storeFigures(dir, 'r')
+  peak = Math.max(peak, bytes)
+  row(
+    `retention: ${(statSync(file).size / 1e6).toFixed(0)} MB through 1 partition, retention.bytes=10485760, check every 10 ms`,
+    `kt.db ${mb(bytes)} at the end, ${mb(peak)} at most (${(bytes / retained).toFixed(2)}× retention; WAL ${mb(wal)}, at most ${mb(walPeak)}); ${rate(lines, ms)}`,
+    '3 × retention.bytes',
+    mb(3 * retained),
+    bytes < 3 * retained && peak < 3 * retained ? 'met' : 'not met',
+    `retained ${mb(stored)}`,
+  )
 }
 
 async function drain() {
@@ -397,21 +492,15 @@ const scenarios = {
     await latency('1')
   },
   produce: () => produce(false),
+  retention,
+  space,
   'produce-keyed': () => produce(true),
   startup,
 }
 
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(scenarios)
-const order = [
-  'startup',
-  'produce',
-  'produce-keyed',
-  'drain',
-  'latency',
-  'idle',
-  'groups-describe',
-  'groups-watch-idle',
-].filter((s) => wanted.includes(s))
+// Scenarios run in the order they are declared above.
+const order = Object.keys(scenarios).filter((s) => wanted.includes(s))
 console.log(
   `kt bench — ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
 )

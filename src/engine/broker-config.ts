@@ -10,14 +10,14 @@ import {parseJavaProperties} from './java-properties.js'
 
 export const SERVER_PROPERTIES = 'server.properties'
 
-interface Setting {
+export interface Setting {
   type: ConfigType
   default: string
   min?: number
 }
 
 /** Broker-level settings kt reads itself (topic-config synonyms are added below). */
-const BROKER_SETTINGS: Record<string, Setting> = {
+export const BROKER_SETTINGS: Readonly<Record<string, Setting>> = {
   'auto.create.topics.enable': {default: 'true', type: 'boolean'},
   'broker.id': {default: '1', min: 0, type: 'int'},
   'default.replication.factor': {default: '1', min: 1, type: 'int'},
@@ -50,6 +50,8 @@ export interface BrokerConfig {
   topicDefaults: Map<string, string>
   /** Settings present in the file that kt does not use. */
   ignored: string[]
+  /** Every setting as written in server.properties (kt configs shows their source). */
+  staticSettings: ReadonlyMap<string, string>
 }
 
 const SYNONYMS = new Map<string, {config: string; scale: number}>()
@@ -127,6 +129,7 @@ export function brokerConfigFrom(props: ReadonlyMap<string, string>, source = SE
     numPartitions: read('num.partitions') as number,
     offsetsRetentionMs: (read('offsets.retention.minutes') as number) * 60_000,
     retentionCheckIntervalMs: read('log.retention.check.interval.ms') as number,
+    staticSettings: props,
     topicDefaults,
   }
 }

@@ -1,12 +1,15 @@
 // The Broker: what commands call. The interface is asynchronous so that a remote implementation
 // (a Kafka client behind --bootstrap-server) can stand in later without commands changing; the
 // embedded implementation below runs each call as one synchronous SQLite transaction.
-import {type BrokerConfig, loadBrokerConfig, SERVER_PROPERTIES} from './broker-config.js'
 import {join} from 'node:path'
 
+import {BROKER_SETTINGS, type BrokerConfig, loadBrokerConfig, SERVER_PROPERTIES} from './broker-config.js'
+import {brokerConfigEntries, type ConfigEntry, topicConfigEntries} from './configs.js'
+import {cleanLogsTx, type CleanerReport, deleteRecordsTx, retentionCheckDue} from './retention.js'
 import {Db, DB_FILE} from './db/connection.js'
 import {fetchTx, listOffsetTx, appendTx, type FetchOptions} from './log.js'
 import {
+  alterTopicConfigsTx,
   createPartitionsTx,
   createTopicTx,
   deleteTopicTx,
@@ -133,6 +136,23 @@ export interface Broker {
     groupId: string,
     topics: ReadonlyArray<{topic: string; partitions?: readonly number[]}>,
   ): Promise<DeleteOffsetsResult>
+  /** Every topic config of a topic (overrides and defaults), sorted by name. */
+  describeTopicConfigs(topic: string): Promise<ConfigEntry[]>
+  /** The broker settings kt knows, sorted by name (all static: server.properties or defaults). */
+  describeBrokerConfigs(): Promise<ConfigEntry[]>
+  /** Sets and removes topic config overrides in one transaction; the next write uses them. */
+  alterTopicConfigs(
+    topic: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void>
+  /** Moves a partition's log start offset to beforeOffset (-1: log end); returns the new log start. */
+  deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number>
+  /**
+   * Runs retention and compaction now if log.retention.check.interval.ms has passed since the
+   * last run by any process (or regardless, with force). Produce calls this after each append.
+   */
+  cleanLogs(force?: boolean): Promise<CleanerReport | undefined>
 
   /**
    * Resolves when another process may have changed the store, when timeoutMs passes, or when
@@ -221,7 +241,39 @@ export class EmbeddedBroker implements Broker {
     let bytes = 0
     for (const b of batches) bytes += b.batch.length
     this.db.wrote(bytes)
+    // Retention runs in the processes that write, in its own short transaction after the append.
+    await this.cleanLogs()
     return results
+  }
+
+  async cleanLogs(force = false): Promise<CleanerReport | undefined> {
+    const now = Date.now()
+    if (!force && !retentionCheckDue(this.db, this.config, now)) return undefined
+    return this.db.immediate(() => cleanLogsTx(this.db, this.config, now, force))
+  }
+
+  async describeTopicConfigs(topic: string): Promise<ConfigEntry[]> {
+    return this.db.snapshot(() => {
+      const row = requireTopic(this.db, topic)
+      const {overrides} = topicConfigs(this.db, row.topic_id, this.config)
+      return topicConfigEntries(overrides, this.config.staticSettings, this.config.topicDefaults)
+    })
+  }
+
+  async describeBrokerConfigs(): Promise<ConfigEntry[]> {
+    return brokerConfigEntries(this.config.staticSettings, BROKER_SETTINGS)
+  }
+
+  async alterTopicConfigs(
+    topic: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void> {
+    this.db.immediate(() => alterTopicConfigsTx(this.db, topic, set, remove))
+  }
+
+  async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
+    return this.db.immediate(() => deleteRecordsTx(this.db, topic, partition, beforeOffset))
   }
 
   async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {

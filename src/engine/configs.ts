@@ -357,3 +357,107 @@ export class TopicConfigs {
     return text === '' ? [] : text.split(/\s*,\s*/)
   }
 }
+
+/** Where a config value comes from (Kafka's ConfigEntry.ConfigSource names). */
+export type ConfigSource =
+  | 'DEFAULT_CONFIG'
+  | 'DYNAMIC_BROKER_CONFIG'
+  | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+  | 'DYNAMIC_TOPIC_CONFIG'
+  | 'STATIC_BROKER_CONFIG'
+
+export interface ConfigSynonym {
+  name: string
+  value: string | null
+  source: ConfigSource
+}
+
+/** One config of a topic or broker as kafka-configs --describe shows it. */
+export interface ConfigEntry {
+  name: string
+  value: string | null
+  source: ConfigSource
+  sensitive: boolean
+  readOnly: boolean
+  /** Every place the value could come from, highest precedence first. */
+  synonyms: ConfigSynonym[]
+}
+
+/**
+ * The broker setting whose built-in default Kafka reports for a topic config, with that default
+ * in the setting's own unit: log.retention.hours=168 for retention.ms (log.retention.ms and
+ * .minutes have no default of their own), the first synonym otherwise.
+ */
+function defaultSynonym(def: ConfigDef): {name: string; value: string} | undefined {
+  const synonyms = def.synonyms ?? []
+  const scaled = synonyms.find((s) => (s.scale ?? 1) !== 1 && s.scale === 3_600_000)
+  if (scaled) return {name: scaled.name, value: String(Number(def.default) / scaled.scale!)}
+  const first = synonyms[0]
+  return first && {name: first.name, value: def.default}
+}
+
+/** Every topic config of a topic, sorted by name: its override, or the broker's or Kafka's default. */
+export function topicConfigEntries(
+  overrides: ReadonlyMap<string, string>,
+  staticSettings: ReadonlyMap<string, string>,
+  topicDefaults: ReadonlyMap<string, string>,
+): ConfigEntry[] {
+  return [...TOPIC_CONFIGS.values()]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((def) => {
+      const synonyms: ConfigSynonym[] = []
+      const override = overrides.get(def.name)
+      if (override !== undefined) synonyms.push({name: def.name, source: 'DYNAMIC_TOPIC_CONFIG', value: override})
+      const fallback = defaultSynonym(def)
+      for (const s of def.synonyms ?? []) {
+        const raw = staticSettings.get(s.name)
+        if (raw !== undefined) synonyms.push({name: s.name, source: 'STATIC_BROKER_CONFIG', value: raw.trim()})
+        if (fallback?.name === s.name) synonyms.push({name: s.name, source: 'DEFAULT_CONFIG', value: fallback.value})
+      }
+
+      let source: ConfigSource = 'DEFAULT_CONFIG'
+      if (override !== undefined) source = 'DYNAMIC_TOPIC_CONFIG'
+      else if (synonyms.some((s) => s.source === 'STATIC_BROKER_CONFIG')) source = 'STATIC_BROKER_CONFIG'
+      return {
+        name: def.name,
+        readOnly: false,
+        sensitive: false,
+        source,
+        synonyms,
+        value: override ?? topicDefaults.get(def.name) ?? def.default,
+      }
+    })
+}
+
+/**
+ * The broker settings kt knows, sorted by name: kt's own and the broker synonyms of topic configs.
+ * kt's broker settings are static (server.properties); it has no dynamic broker configs.
+ */
+export function brokerConfigEntries(
+  staticSettings: ReadonlyMap<string, string>,
+  ownSettings: Readonly<Record<string, {default: string}>>,
+): ConfigEntry[] {
+  const defaults = new Map<string, string | null>()
+  for (const [name, s] of Object.entries(ownSettings)) defaults.set(name, s.default)
+  for (const def of TOPIC_CONFIGS.values()) {
+    const fallback = defaultSynonym(def)
+    for (const s of def.synonyms ?? [])
+      if (!defaults.has(s.name)) defaults.set(s.name, fallback?.name === s.name ? fallback.value : null)
+  }
+
+  return [...defaults.keys()].sort().map((name) => {
+    const raw = staticSettings.get(name)?.trim()
+    const fallback = defaults.get(name) ?? null
+    const synonyms: ConfigSynonym[] = []
+    if (raw !== undefined) synonyms.push({name, source: 'STATIC_BROKER_CONFIG', value: raw})
+    if (fallback !== null) synonyms.push({name, source: 'DEFAULT_CONFIG', value: fallback})
+    return {
+      name,
+      readOnly: true,
+      sensitive: false,
+      source: raw === undefined ? 'DEFAULT_CONFIG' : 'STATIC_BROKER_CONFIG',
+      synonyms,
+      value: raw ?? fallback,
+    }
+  })
+}

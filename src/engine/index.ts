@@ -25,6 +25,8 @@ export type {
 export type {BrokerConfig} from './broker-config.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 export {TOPIC_CONFIGS} from './configs.js'
+export type {ConfigEntry, ConfigSource, ConfigSynonym} from './configs.js'
+export type {CleanerReport} from './retention.js'
 export {isCompressionType, SUPPORTED_COMPRESSION, type CompressionType} from './compression.js'
 export {isKtError, KtError, type KtErrorCode, storageError} from './errors.js'
 export {DB_FILE} from './db/connection.js'

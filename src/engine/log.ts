@@ -27,20 +27,34 @@ interface PartitionState {
   log_max_timestamp: number
 }
 
+/** A partition as an append sees it: watermarks and its active (virtual) segment. */
+interface AppendState extends PartitionState {
+  segment_base_offset: number
+  segment_rolled_at: number
+  segment_bytes: number
+}
+
 interface TopicContext {
   row: TopicRow
   maxMessageBytes: number
   logAppendTime: boolean
   timestampBeforeMs: number
   timestampAfterMs: number
+  /** cleanup.policy includes compact: every record needs a key. */
+  compacted: boolean
+  segmentMs: number
+  segmentBytes: number
 }
 
 function topicContext(db: Db, row: TopicRow, config: BrokerConfig): TopicContext {
   const configs: TopicConfigs = topicConfigs(db, row.topic_id, config)
   return {
+    compacted: configs.list('cleanup.policy').includes('compact'),
     logAppendTime: configs.get('message.timestamp.type') === 'LogAppendTime',
     maxMessageBytes: configs.number('max.message.bytes'),
     row,
+    segmentBytes: configs.number('segment.bytes'),
+    segmentMs: configs.number('segment.ms'),
     timestampAfterMs: configs.number('message.timestamp.after.max.ms'),
     timestampBeforeMs: configs.number('message.timestamp.before.max.ms'),
   }
@@ -61,13 +75,13 @@ export function noSuchPartition(topic: string, partition: number): KtError {
 export function appendTx(db: Db, batches: readonly ProduceBatch[], config: BrokerConfig, now: number): ProduceResult[] {
   const topics = new Map<string, TopicContext>()
   const results: ProduceResult[] = []
-  const partitionSelect = db.stmt('partitionState')
+  const partitionSelect = db.stmt('partitionForAppend')
   const batchInsert = db.stmt('batchInsert')
-  const partitionAdvance = db.stmt('partitionAdvance')
+  const partitionAppend = db.stmt('partitionAppend')
   // Watermarks change in memory and are written once per partition at the end.
   const touched = new Map<
     string,
-    {ctx: TopicContext; partition: number; state: PartitionState; records: number; bytes: number}
+    {ctx: TopicContext; partition: number; state: AppendState; records: number; bytes: number}
   >()
   for (const {batch, partition, topic} of batches) {
     let ctx = topics.get(topic)
@@ -79,7 +93,7 @@ export function appendTx(db: Db, batches: readonly ProduceBatch[], config: Broke
     const key = `${partition}\u0000${topic}`
     let entry = touched.get(key)
     if (!entry) {
-      const state = partitionSelect.get(ctx.row.topic_id, partition) as PartitionState | undefined
+      const state = partitionSelect.get(ctx.row.topic_id, partition) as AppendState | undefined
       if (!state) throw noSuchPartition(topic, partition)
       entry = {bytes: 0, ctx, partition, records: 0, state}
       touched.set(key, entry)
@@ -127,6 +141,8 @@ export function appendTx(db: Db, batches: readonly ProduceBatch[], config: Broke
       )
     }
 
+    if (ctx.compacted) checkKeys(batch, header, topic, partition)
+
     if (recordMax !== header.maxTimestamp && !ctx.logAppendTime) {
       // As Kafka's log validator does: the stored header says what the records say.
       setMaxTimestamp(batch, recordMax)
@@ -142,6 +158,7 @@ export function appendTx(db: Db, batches: readonly ProduceBatch[], config: Broke
     } else checkTimestamps(batch, header, ctx, topic, baseOffset, now)
 
     assignBaseOffset(batch, baseOffset)
+    rollSegment(entry.state, ctx, baseOffset, batch.length, now)
     const lastOffset = baseOffset + header.lastOffsetDelta
     const logMax = Math.max(entry.state.log_max_timestamp, maxTimestamp)
     batchInsert.run(
@@ -163,15 +180,48 @@ export function appendTx(db: Db, batches: readonly ProduceBatch[], config: Broke
   }
 
   for (const e of touched.values())
-    partitionAdvance.run(
-      e.state.log_end_offset,
-      e.records,
-      e.bytes,
-      e.state.log_max_timestamp,
-      e.ctx.row.topic_id,
-      e.partition,
-    )
+    partitionAppend.run({
+      bytes: e.bytes,
+      logEndOffset: e.state.log_end_offset,
+      logMaxTimestamp: e.state.log_max_timestamp,
+      partition: e.partition,
+      records: e.records,
+      segmentBaseOffset: e.state.segment_base_offset,
+      segmentBytes: e.state.segment_bytes,
+      segmentRolledAt: e.state.segment_rolled_at,
+      topicId: e.ctx.row.topic_id,
+    })
   return results
+}
+
+/**
+ * Kafka's segment roll, for kt's virtual segments: a batch starts a new active segment when the
+ * current one is empty, was started segment.ms ago, or would grow past segment.bytes. Only
+ * batches before the active segment can be compacted.
+ */
+function rollSegment(state: AppendState, ctx: TopicContext, baseOffset: number, size: number, now: number): void {
+  if (
+    state.segment_bytes === 0 ||
+    now - state.segment_rolled_at >= ctx.segmentMs ||
+    state.segment_bytes + size > ctx.segmentBytes
+  ) {
+    state.segment_base_offset = baseOffset
+    state.segment_rolled_at = now
+    state.segment_bytes = 0
+  }
+
+  state.segment_bytes += size
+}
+
+/** A compacted topic refuses records without a key (Kafka's LogValidator, INVALID_RECORD). */
+function checkKeys(batch: Buffer, header: ReturnType<typeof checkBatch>, topic: string, partition: number): void {
+  forEachRecord(batch, header, (r) => {
+    if (r.keyLength < 0)
+      throw new KtError(
+        'INVALID_RECORD',
+        `Compacted topic cannot accept message without key in topic partition ${topic}-${partition}`,
+      )
+  })
 }
 
 /** Kafka's message.timestamp.before/after.max.ms checks for CreateTime batches. */

@@ -163,6 +163,28 @@ export function deleteTopicTx(db: Db, name: string, config: BrokerConfig): void 
   deleteTopicOffsetsTx(db, topic.name)
 }
 
+/**
+ * kafka-configs --alter of a topic (Kafka's incrementalAlterConfigs): deletions must name
+ * overrides that exist; additions are validated as kafka-topics --create --config validates them.
+ * Nothing changes unless everything is valid. The next write reads the new values.
+ */
+export function alterTopicConfigsTx(
+  db: Db,
+  name: string,
+  set: ReadonlyArray<readonly [string, string]>,
+  remove: readonly string[],
+): void {
+  const topic = requireTopic(db, name)
+  const current = new Set((db.stmt('topicConfigsOf').all(topic.topic_id) as {name: string}[]).map((r) => r.name))
+  const missing = remove.filter((k) => !current.has(k))
+  if (missing.length > 0) throw new KtError('INVALID_CONFIG', `Invalid config(s): ${missing.join(',')}`)
+  for (const [key, value] of set) validateTopicConfig(key, value)
+  const deleteConfig = db.stmt('topicConfigDelete')
+  for (const key of remove) deleteConfig.run(topic.topic_id, key)
+  const upsert = db.stmt('topicConfigUpsert')
+  for (const [key, value] of set) upsert.run(topic.topic_id, key, value.trim())
+}
+
 export function topicNames(db: Db): string[] {
   return db.stmt('topicNames').pluck().all() as string[]
 }

@@ -129,4 +129,25 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (reset_id, topic, partition)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 4: retention, compaction and delete-records (the log cleaner). Kafka's segments are virtual:
+  // a partition records where its active segment begins and when it was rolled, so the cleaner
+  // knows what it may compact; cleaned_offset is Kafka's cleaner checkpoint; tombstone_expiry is
+  // the earliest time a kept tombstone may be dropped. log_cleaner holds the store-wide time of
+  // the last retention check (log.retention.check.interval.ms is honoured across processes).
+  `
+  ALTER TABLE partitions ADD COLUMN segment_base_offset INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE partitions ADD COLUMN segment_rolled_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE partitions ADD COLUMN segment_bytes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE partitions ADD COLUMN cleaned_offset INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE partitions ADD COLUMN tombstone_expiry INTEGER;
+
+  CREATE TABLE log_cleaner (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    last_check INTEGER NOT NULL
+  ) STRICT;
+  -- The first check comes one interval after the store is created (or upgraded), as Kafka's
+  -- retention task first runs a while after the broker starts.
+  INSERT INTO log_cleaner (id, last_check)
+  VALUES (1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  `,
 ]

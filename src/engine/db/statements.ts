@@ -113,6 +113,66 @@ export const SQL = {
                         WHERE group_id = ? ORDER BY reset_id DESC LIMIT 1`,
   groupAdminResetEntries: `SELECT topic, partition, old_offset, new_offset FROM group_offset_reset_entries
                            WHERE reset_id = ? ORDER BY topic, partition`,
+  // log cleaner: segments, retention, compaction, delete-records (src/engine/retention.ts, compaction.ts)
+  partitionForAppend: `SELECT log_start_offset, log_end_offset, log_max_timestamp,
+                              segment_base_offset, segment_rolled_at, segment_bytes
+                       FROM partitions WHERE topic_id = ? AND partition = ?`,
+  partitionAppend: `UPDATE partitions
+                    SET log_end_offset = @logEndOffset, record_count = record_count + @records,
+                        size_bytes = size_bytes + @bytes, log_max_timestamp = @logMaxTimestamp,
+                        segment_base_offset = @segmentBaseOffset, segment_rolled_at = @segmentRolledAt,
+                        segment_bytes = @segmentBytes
+                    WHERE topic_id = @topicId AND partition = @partition`,
+  cleanerLastCheck: `SELECT last_check FROM log_cleaner WHERE id = 1`,
+  cleanerSetLastCheck: `UPDATE log_cleaner SET last_check = ? WHERE id = 1`,
+  cleanerPartitions: `SELECT p.topic_id, t.name AS topic, p.partition, p.log_start_offset, p.log_end_offset,
+                             p.size_bytes, p.segment_base_offset, p.cleaned_offset, p.tombstone_expiry
+                      FROM partitions p JOIN topics t ON t.topic_id = p.topic_id
+                      ORDER BY t.name, p.partition`,
+  cleanerPartition: `SELECT p.topic_id, t.name AS topic, p.partition, p.log_start_offset, p.log_end_offset,
+                            p.size_bytes, p.segment_base_offset, p.cleaned_offset, p.tombstone_expiry
+                     FROM partitions p JOIN topics t ON t.topic_id = p.topic_id
+                     WHERE p.topic_id = ? AND p.partition = ?`,
+  // Batches whose running max timestamp is below @cutoff: a prefix of the log (time retention).
+  batchesExpiredStats: `SELECT count(*) AS batches, max(last_offset) AS last_offset,
+                               total(record_count) AS records, total(size_bytes) AS bytes
+                        FROM batches WHERE topic_id = @topicId AND partition = @partition
+                          AND log_max_timestamp < @cutoff`,
+  batchesDeleteExpired: `DELETE FROM batches WHERE topic_id = @topicId AND partition = @partition
+                           AND log_max_timestamp < @cutoff`,
+  batchesOldestFirst: `SELECT base_offset, last_offset, record_count, size_bytes FROM batches
+                       WHERE topic_id = ? AND partition = ? ORDER BY base_offset`,
+  // Batches wholly below @offset (delete-records, size retention).
+  batchesBelowStats: `SELECT count(*) AS batches, total(record_count) AS records, total(size_bytes) AS bytes
+                      FROM batches WHERE topic_id = @topicId AND partition = @partition
+                        AND base_offset < @offset AND last_offset < @offset`,
+  batchesDeleteBelow: `DELETE FROM batches WHERE topic_id = @topicId AND partition = @partition
+                         AND base_offset < @offset AND last_offset < @offset`,
+  // The log start moves to @start (never backwards); what was deleted leaves the counters.
+  partitionTrim: `UPDATE partitions
+                  SET log_start_offset = max(log_start_offset, @start),
+                      record_count = record_count - @records, size_bytes = size_bytes - @bytes,
+                      segment_bytes = CASE WHEN @start > segment_base_offset THEN size_bytes - @bytes
+                                           ELSE segment_bytes END,
+                      segment_base_offset = max(segment_base_offset, @start)
+                  WHERE topic_id = @topicId AND partition = @partition`,
+  batchesBytesBetween: `SELECT total(size_bytes) FROM batches
+                        WHERE topic_id = @topicId AND partition = @partition
+                          AND base_offset >= @from AND base_offset < @to`,
+  batchesFirstNewerThan: `SELECT min(base_offset) FROM batches
+                          WHERE topic_id = @topicId AND partition = @partition AND log_max_timestamp > @cutoff`,
+  // Batches holding offsets in [@from, @to), in offset order (the one straddling @from included).
+  batchesForCleaning: `SELECT batch_id, base_offset, last_offset, record_count, size_bytes, data FROM batches
+                       WHERE topic_id = @topicId AND partition = @partition
+                         AND base_offset < @to AND last_offset >= @from
+                       ORDER BY base_offset`,
+  batchRewrite: `UPDATE batches SET data = ?, size_bytes = ?, record_count = ?, max_timestamp = ? WHERE batch_id = ?`,
+  batchDelete: `DELETE FROM batches WHERE batch_id = ?`,
+  topicConfigDelete: `DELETE FROM topic_configs WHERE topic_id = ? AND name = ?`,
+  partitionCleaned: `UPDATE partitions
+                     SET cleaned_offset = @cleanedOffset, record_count = record_count - @records,
+                         size_bytes = size_bytes - @bytes, tombstone_expiry = @tombstoneExpiry
+                     WHERE topic_id = @topicId AND partition = @partition`,
 } as const
 
 export type StatementName = keyof typeof SQL
