@@ -1,0 +1,215 @@
+// The server against a raw protocol client (kt's own codec): what real clients never send.
+// The broker runs in-process over a temporary store.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {openBroker, type Broker} from '../../src/engine/index.js'
+import {SCHEMAS} from '../../src/protocol/apis.js'
+import {decodeResponse} from '../../src/protocol/messages.js'
+import {KafkaServer} from '../../src/server/server.js'
+import {HANDLERS} from '../../src/server/handlers/index.js'
+import {batchOf, tempDir} from '../engine/support.js'
+import {WireClient} from './wire-client.js'
+
+let broker: Broker
+let server: KafkaServer
+let port: number
+const problems: string[] = []
+const store = tempDir('kt-wire-')
+
+beforeAll(async () => {
+  broker = await openBroker(store.dir)
+  server = new KafkaServer({
+    broker,
+    clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
+    groupInitialRebalanceDelayMs: 0,
+    listen: {host: '127.0.0.1', port: 0},
+    maxFrameBytes: 1024 * 1024,
+    nodeId: 1,
+    onProblem: (m) => problems.push(m),
+  })
+  port = (await server.start()).port
+  await broker.createTopic({name: 'w', partitions: 2})
+})
+
+afterAll(async () => {
+  await server.stop()
+  await broker.close()
+  store.cleanup()
+})
+
+const produceBody = (records: Buffer | null, acks = -1, topic = 'w', partition = 0) => ({
+  acks,
+  timeoutMs: 1000,
+  topicData: [{name: topic, partitionData: [{index: partition, records}]}],
+  transactionalId: null,
+})
+
+const partitionOf = (body: Record<string, unknown>) =>
+  (body.responses as {partitionResponses: Record<string, unknown>[]}[])[0].partitionResponses[0]
+
+describe('ApiVersions', () => {
+  it('advertises every implemented API with its whole implemented range', async () => {
+    const c = await WireClient.connect(port)
+    const {body} = await c.request(18, 3, {clientSoftwareName: 'kt-test', clientSoftwareVersion: '1'})
+    c.close()
+    expect(body.errorCode).toBe(0)
+    const keys = body.apiKeys as {apiKey: number; minVersion: number; maxVersion: number}[]
+    expect(keys.map((k) => [k.apiKey, k.minVersion, k.maxVersion])).toEqual(
+      [...HANDLERS.values()]
+        .map((h) => [h.schema.apiKey, h.schema.versions.min, h.schema.versions.max])
+        .sort((a, b) => a[0] - b[0]),
+    )
+    // reference A.2's recommended ranges
+    const range = (k: number) => keys.find((x) => x.apiKey === k)
+    expect(range(0)).toMatchObject({maxVersion: 9, minVersion: 3})
+    expect(range(1)).toMatchObject({maxVersion: 13, minVersion: 4})
+    expect(range(11)).toMatchObject({maxVersion: 9, minVersion: 0})
+  })
+
+  it('answers a too-high version with a v0 body: UNSUPPORTED_VERSION and its own range', async () => {
+    const c = await WireClient.connect(port)
+    const id = c.send(18, 99, {})
+    const frame = (await c.nextFrame())!
+    const {body, correlationId} = decodeResponse(frame, SCHEMAS.get(18)!, 0)
+    expect(correlationId).toBe(id)
+    expect(body).toEqual({apiKeys: [{apiKey: 18, maxVersion: 3, minVersion: 0}], errorCode: 35, throttleTimeMs: 0})
+    // the connection stays usable: the client retries lower
+    expect((await c.request(18, 0, {})).body.errorCode).toBe(0)
+    c.close()
+  })
+})
+
+describe('Produce', () => {
+  it('a batch with a bad CRC gets CORRUPT_MESSAGE and nothing is stored', async () => {
+    const c = await WireClient.connect(port)
+    const batch = batchOf(['x'])
+    batch[batch.length - 1] ^= 0xff
+    const {body} = await c.request(0, 7, produceBody(batch))
+    c.close()
+    expect(partitionOf(body).errorCode).toBe(2)
+    expect(await broker.listOffset('w', 0, 'latest')).toBe(0)
+  })
+
+  it('two batches in one partition entry get INVALID_RECORD', async () => {
+    const c = await WireClient.connect(port)
+    const {body} = await c.request(0, 9, produceBody(Buffer.concat([batchOf(['a']), batchOf(['b'])])))
+    c.close()
+    expect(partitionOf(body).errorCode).toBe(87)
+  })
+
+  it('a good batch gets its base offset; an unknown partition gets UNKNOWN_TOPIC_OR_PARTITION', async () => {
+    const c = await WireClient.connect(port)
+    const ok = await c.request(0, 8, produceBody(batchOf(['a', 'b'])))
+    expect(partitionOf(ok.body)).toMatchObject({baseOffset: 0, errorCode: 0})
+    const bad = await c.request(0, 8, produceBody(batchOf(['a']), -1, 'w', 7))
+    expect(partitionOf(bad.body).errorCode).toBe(3)
+    const acks = await c.request(0, 8, produceBody(batchOf(['a']), 2))
+    expect(partitionOf(acks.body).errorCode).toBe(21)
+    c.close()
+  })
+
+  it('acks=0 gets no response, and the next request on the connection is answered', async () => {
+    const c = await WireClient.connect(port)
+    const before = await broker.listOffset('w', 1, 'latest')
+    c.send(0, 7, produceBody(batchOf(['quiet']), 0, 'w', 1))
+    const {correlationId} = await c.request(18, 0, {})
+    c.close()
+    expect(correlationId).toBe(2)
+    expect(await broker.listOffset('w', 1, 'latest')).toBe(before! + 1)
+  })
+})
+
+describe('Fetch', () => {
+  it('an offset beyond the log end gets OFFSET_OUT_OF_RANGE', async () => {
+    const c = await WireClient.connect(port)
+    const {body} = await c.request(1, 11, {
+      isolationLevel: 0,
+      maxBytes: 1 << 20,
+      maxWaitMs: 0,
+      minBytes: 1,
+      topics: [{partitions: [{fetchOffset: 1000, partition: 0, partitionMaxBytes: 1 << 20}], topic: 'w'}],
+    })
+    c.close()
+    const p = (body.responses as {partitions: Record<string, unknown>[]}[])[0].partitions[0]
+    expect(p.errorCode).toBe(1)
+  })
+
+  it('waits for max_wait_ms when nothing is there, then answers empty', async () => {
+    const c = await WireClient.connect(port)
+    const end = await broker.listOffset('w', 0, 'latest')
+    const started = Date.now()
+    const {body} = await c.request(1, 4, {
+      maxWaitMs: 300,
+      minBytes: 1,
+      topics: [{partitions: [{fetchOffset: end, partition: 0, partitionMaxBytes: 1 << 20}], topic: 'w'}],
+    })
+    c.close()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    const p = (body.responses as {partitions: Record<string, unknown>[]}[])[0].partitions[0]
+    expect(p).toMatchObject({errorCode: 0, highWatermark: end, records: Buffer.alloc(0)})
+  })
+
+  it('a waiting fetch wakes when a batch is produced on another connection, and returns it byte-exact', async () => {
+    const fetcher = await WireClient.connect(port)
+    const producer = await WireClient.connect(port)
+    const end = (await broker.listOffset('w', 0, 'latest'))!
+    fetcher.send(1, 11, {
+      isolationLevel: 0,
+      maxBytes: 1 << 20,
+      maxWaitMs: 10_000,
+      minBytes: 1,
+      topics: [{partitions: [{fetchOffset: end, partition: 0, partitionMaxBytes: 1 << 20}], topic: 'w'}],
+    })
+    await new Promise((r) => setTimeout(r, 100))
+    const batch = batchOf(['wake'])
+    const started = Date.now()
+    await producer.request(0, 7, produceBody(Buffer.from(batch)))
+    const frame = (await fetcher.nextFrame())!
+    expect(Date.now() - started).toBeLessThan(5000)
+    const {body} = decodeResponse(frame, SCHEMAS.get(1)!, 11)
+    const records = (body.responses as {partitions: {records: Buffer}[]}[])[0].partitions[0].records
+    // the stored batch: the producer's bytes with the broker's base offset and leader epoch
+    expect(records.subarray(17)).toEqual(batch.subarray(17))
+    expect(Number(records.readBigInt64BE(0))).toBe(end)
+    fetcher.close()
+    producer.close()
+  })
+})
+
+describe('connections', () => {
+  it('an oversized frame closes the connection', async () => {
+    const c = await WireClient.connect(port)
+    const header = Buffer.alloc(4)
+    header.writeInt32BE(1024 * 1024 + 1)
+    c.socket.write(header)
+    expect(await c.waitClosed()).toBe(true)
+    expect(problems.some((p) => p.includes('exceeds socket.request.max.bytes'))).toBe(true)
+  })
+
+  it('random bytes close that socket; other connections keep being served', async () => {
+    const other = await WireClient.connect(port)
+    const c = await WireClient.connect(port)
+    const junk = Buffer.from([0, 0, 0, 12, 0x7f, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    c.socket.write(junk)
+    expect(await c.waitClosed()).toBe(true)
+    expect((await other.request(18, 2, {})).body.errorCode).toBe(0)
+    other.close()
+  })
+
+  it('a request that does not parse closes its connection', async () => {
+    const c = await WireClient.connect(port)
+    // Metadata v1 whose topic array claims more entries than there are bytes
+    c.socket.write(Buffer.from([0, 0, 0, 14, 0, 3, 0, 1, 0, 0, 0, 9, 0, 0, 0x7f, 0xff, 0xff, 0xff]))
+    expect(await c.waitClosed()).toBe(true)
+  })
+
+  it('an unadvertised version of a known API closes the connection', async () => {
+    const c = await WireClient.connect(port)
+    c.send(3, 4, {topics: null})
+    // Produce v2 is outside the advertised 3-9
+    const frame = Buffer.from([0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 5, 0xff, 0xff])
+    await c.nextFrame()
+    c.socket.write(frame)
+    expect(await c.waitClosed()).toBe(true)
+  })
+})
