@@ -16,10 +16,14 @@ function api(
   return {apiKey, flexible, name, request: {fields: request}, response: {fields: response}, versions: range(versions)}
 }
 
+// v0-2 carry the old message formats (magic 0/1), which kt does not store; they are in the
+// range because librdkafka before 2.11 compresses only if Produce v0 is advertised (it checks
+// [0, 0] against the broker's range for gzip, snappy and lz4), as Kafka 4 also keeps them
+// advertised. The handler refuses them per partition with UNSUPPORTED_VERSION.
 export const Produce = api(
   0,
   'Produce',
-  '3-9',
+  '0-9',
   9,
   [
     f('transactionalId', 'string', '3+', {nullable: '3+'}),

@@ -61,7 +61,8 @@ describe('ApiVersions', () => {
     )
     // reference A.2's recommended ranges
     const range = (k: number) => keys.find((x) => x.apiKey === k)
-    expect(range(0)).toMatchObject({maxVersion: 9, minVersion: 3})
+    // Produce from 0: librdkafka 2.0 compresses only when v0 is in range (v0-2 are refused per partition)
+    expect(range(0)).toMatchObject({maxVersion: 9, minVersion: 0})
     expect(range(1)).toMatchObject({maxVersion: 13, minVersion: 4})
     expect(range(11)).toMatchObject({maxVersion: 9, minVersion: 0})
   })
@@ -106,6 +107,13 @@ describe('Produce', () => {
     const acks = await c.request(0, 8, produceBody(batchOf(['a']), 2))
     expect(partitionOf(acks.body).errorCode).toBe(21)
     c.close()
+  })
+
+  it('Produce v0-2 (message formats 0 and 1) are refused per partition with UNSUPPORTED_VERSION', async () => {
+    const c = await WireClient.connect(port)
+    const {body} = await c.request(0, 2, {...produceBody(batchOf(['old'])), transactionalId: undefined})
+    c.close()
+    expect(partitionOf(body).errorCode).toBe(35)
   })
 
   it('acks=0 gets no response, and the next request on the connection is answered', async () => {
@@ -206,8 +214,8 @@ describe('connections', () => {
   it('an unadvertised version of a known API closes the connection', async () => {
     const c = await WireClient.connect(port)
     c.send(3, 4, {topics: null})
-    // Produce v2 is outside the advertised 3-9
-    const frame = Buffer.from([0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 5, 0xff, 0xff])
+    // Produce v10 is outside the advertised 0-9
+    const frame = Buffer.from([0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 5, 0xff, 0xff])
     await c.nextFrame()
     c.socket.write(frame)
     expect(await c.waitClosed()).toBe(true)

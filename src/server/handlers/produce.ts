@@ -53,6 +53,11 @@ export async function produce(
         continue
       }
 
+      if (header.apiVersion < 3) {
+        fail(p, errorCode('UNSUPPORTED_VERSION'), 'kt broker stores RecordBatch v2 only: use Produce v3 or later')
+        continue
+      }
+
       if (body.transactionalId !== null) {
         fail(p, errorCode('TRANSACTIONAL_ID_AUTHORIZATION_FAILED'), 'kt broker does not support transactions')
         continue
@@ -85,7 +90,6 @@ export async function produce(
   }
 
   if (acks === 0) return null
-  void header
   return {
     responses: topicData.map((t) => ({
       name: t.name,
