@@ -7,6 +7,7 @@ import {SCHEMAS} from '../../src/protocol/apis.js'
 import {decodeResponse} from '../../src/protocol/messages.js'
 import {KafkaServer} from '../../src/server/server.js'
 import {HANDLERS} from '../../src/server/handlers/index.js'
+import {crc32c} from '../../src/engine/crc32c.js'
 import {batchOf, tempDir} from '../engine/support.js'
 import {WireClient} from './wire-client.js'
 
@@ -124,6 +125,63 @@ describe('Produce', () => {
     c.close()
     expect(correlationId).toBe(2)
     expect(await broker.listOffset('w', 1, 'latest')).toBe(before! + 1)
+  })
+})
+
+/** A batch stamped with an idempotent producer's id, epoch and base sequence (CRC recomputed). */
+function idempotentBatch(values: string[], producerId: number, epoch: number, sequence: number): Buffer {
+  const b = batchOf(values)
+  b.writeBigInt64BE(BigInt(producerId), 43)
+  b.writeInt16BE(epoch, 51)
+  b.writeInt32BE(sequence, 53)
+  b.writeUInt32BE(crc32c(b, 21, b.length), 17)
+  return b
+}
+
+describe('idempotent producers', () => {
+  it('InitProducerId hands out ids; a resent batch gets its first offsets and is stored once', async () => {
+    const c = await WireClient.connect(port)
+    const init = await c.request(22, 4, {
+      producerEpoch: -1,
+      producerId: -1,
+      transactionTimeoutMs: 60_000,
+      transactionalId: null,
+    })
+    expect(init.body).toMatchObject({errorCode: 0, producerEpoch: 0})
+    const pid = init.body.producerId as number
+    const other = await c.request(22, 0, {transactionTimeoutMs: 60_000, transactionalId: null})
+    expect(other.body.producerId).not.toBe(pid)
+    await broker.createTopic({name: 'idem'})
+    const first = await c.request(0, 7, produceBody(idempotentBatch(['a', 'b'], pid, 0, 0), -1, 'idem'))
+    const again = await c.request(0, 7, produceBody(idempotentBatch(['a', 'b'], pid, 0, 0), -1, 'idem'))
+    expect(partitionOf(first.body)).toMatchObject({baseOffset: 0, errorCode: 0})
+    expect(partitionOf(again.body)).toMatchObject({baseOffset: 0, errorCode: 0})
+    const next = await c.request(0, 7, produceBody(idempotentBatch(['c'], pid, 0, 2), -1, 'idem'))
+    expect(partitionOf(next.body)).toMatchObject({baseOffset: 2, errorCode: 0})
+    // a gap in the sequence
+    const gap = await c.request(0, 7, produceBody(idempotentBatch(['e'], pid, 0, 9), -1, 'idem'))
+    expect(partitionOf(gap.body).errorCode).toBe(45)
+    // re-initialising bumps the epoch; the old epoch is fenced
+    const bumped = await c.request(22, 4, {
+      producerEpoch: 0,
+      producerId: pid,
+      transactionTimeoutMs: 60_000,
+      transactionalId: null,
+    })
+    expect(bumped.body).toMatchObject({errorCode: 0, producerEpoch: 1, producerId: pid})
+    const fresh = await c.request(0, 7, produceBody(idempotentBatch(['f'], pid, 1, 0), -1, 'idem'))
+    expect(partitionOf(fresh.body)).toMatchObject({baseOffset: 3, errorCode: 0})
+    const fenced = await c.request(0, 7, produceBody(idempotentBatch(['g'], pid, 0, 3), -1, 'idem'))
+    expect(partitionOf(fenced.body).errorCode).toBe(47)
+    c.close()
+    expect(await broker.listOffset('idem', 0, 'latest')).toBe(4)
+  })
+
+  it('a transactional producer is refused at once', async () => {
+    const c = await WireClient.connect(port)
+    const init = await c.request(22, 1, {transactionTimeoutMs: 60_000, transactionalId: 'tx'})
+    c.close()
+    expect(init.body.errorCode).toBe(53)
   })
 })
 
