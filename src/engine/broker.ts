@@ -40,6 +40,9 @@ import {
   resubscribeTx,
 } from './groups.js'
 
+/** server.properties settings that `kt broker` reads itself (its listener and frame limit). */
+const WIRE_SETTINGS: ReadonlySet<string> = new Set(['advertised.listeners', 'listeners', 'socket.request.max.bytes'])
+
 /** Kafka's producer acks: 0 (fire and forget), 1 (leader wrote it), -1/all (fully durable). */
 export type Acks = -1 | 0 | 1
 
@@ -151,8 +154,9 @@ export class EmbeddedBroker implements Broker {
     private readonly dataDir: string,
     private readonly options: BrokerOptions = {},
   ) {
-    if (config.ignored.length > 0)
-      this.warnings.push(`${SERVER_PROPERTIES}: ignoring settings kt does not use: ${config.ignored.join(', ')}`)
+    const ignored = config.ignored.filter((name) => !WIRE_SETTINGS.has(name))
+    if (ignored.length > 0)
+      this.warnings.push(`${SERVER_PROPERTIES}: ignoring settings kt does not use: ${ignored.join(', ')}`)
   }
 
   static open(dataDir: string, options: BrokerOptions = {}): EmbeddedBroker {

@@ -50,12 +50,13 @@ export class Connection {
 
   /** Writes a response's chunks; resolves when the socket can take more. */
   async write(chunks: Buffer[]): Promise<void> {
-    if (!this.open) return
+    // A draining connection still answers the request in progress.
+    if (this.socket.destroyed) return
     this.socket.cork()
     let ok = true
     for (const c of chunks) ok = this.socket.write(c)
     this.socket.uncork()
-    if (!ok && this.open)
+    if (!ok && !this.socket.destroyed)
       await new Promise<void>((resolve) => {
         const done = () => {
           this.socket.off('drain', done)
