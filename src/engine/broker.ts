@@ -134,6 +134,10 @@ export interface Broker {
   deleteGroup(groupId: string): Promise<boolean>
   /** Deletes a group's committed offsets for some partitions (OffsetDelete). */
   deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>
+  /** Sets the client metadata string of committed offsets (OffsetCommit's committed_metadata). */
+  setCommittedMetadata(groupId: string, entries: readonly (TopicPartition & {metadata: string})[]): Promise<void>
+  /** The non-empty metadata strings of a group's committed offsets. */
+  committedMetadata(groupId: string): Promise<(TopicPartition & {metadata: string})[]>
 
   /**
    * Resolves when another process may have changed the store, when timeoutMs passes, or when
@@ -337,6 +341,20 @@ export class EmbeddedBroker implements Broker {
     this.db.immediate(() => {
       for (const p of partitions) this.db.stmt('wireOffsetDelete').run(groupId, p.topic, p.partition)
     })
+  }
+
+  async setCommittedMetadata(
+    groupId: string,
+    entries: readonly (TopicPartition & {metadata: string})[],
+  ): Promise<void> {
+    if (entries.length === 0) return
+    this.db.immediate(() => {
+      for (const e of entries) this.db.stmt('wireOffsetMetadataSet').run(e.metadata, groupId, e.topic, e.partition)
+    })
+  }
+
+  async committedMetadata(groupId: string): Promise<(TopicPartition & {metadata: string})[]> {
+    return this.db.stmt('wireOffsetMetadataOf').all(groupId) as (TopicPartition & {metadata: string})[]
   }
 
   async waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {

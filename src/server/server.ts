@@ -72,6 +72,8 @@ export class KafkaServer implements FrameHandler {
         resolve()
       })
     })
+    // Past the bind, a listener error (say, out of file descriptors on accept) is reported, not fatal.
+    this.server.on('error', (error) => this.options.onProblem?.(`listener error: ${error.message}`))
     const address = this.server.address()
     const port = typeof address === 'object' && address ? address.port : listen.port
     const advertised = this.options.advertised ?? {host: listen.host, port}

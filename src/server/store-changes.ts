@@ -51,6 +51,9 @@ export class StoreChanges {
           await this.broker.waitForChange(WATCH_SLICE_MS, this.stopping)
           this.notify()
         }
+      } catch {
+        // The watch failed (the store is closing): waiters fall back to their own deadlines.
+        this.notify()
       } finally {
         this.watching = false
       }

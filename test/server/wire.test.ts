@@ -185,6 +185,65 @@ describe('idempotent producers', () => {
   })
 })
 
+describe('committed offsets', () => {
+  it('OffsetCommit stores offset and metadata in the group rows; OffsetFetch returns them (v1, v7 all topics, v8 groups)', async () => {
+    const c = await WireClient.connect(port)
+    const commit = await c.request(8, 2, {
+      generationIdOrMemberEpoch: -1,
+      groupId: 'meta',
+      memberId: '',
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 'w',
+          partitions: [
+            {committedMetadata: 'note-0', committedOffset: 3, partitionIndex: 0},
+            {committedMetadata: null, committedOffset: 1, partitionIndex: 1},
+          ],
+        },
+        {name: 'nope', partitions: [{committedMetadata: null, committedOffset: 1, partitionIndex: 0}]},
+      ],
+    })
+    expect(commit.body.topics).toEqual([
+      {
+        name: 'w',
+        partitions: [
+          {errorCode: 0, partitionIndex: 0},
+          {errorCode: 0, partitionIndex: 1},
+        ],
+      },
+      {name: 'nope', partitions: [{errorCode: 3, partitionIndex: 0}]},
+    ])
+    expect(await broker.committedOffsets('meta')).toEqual([
+      {offset: 3, partition: 0, topic: 'w'},
+      {offset: 1, partition: 1, topic: 'w'},
+    ])
+    const v1 = await c.request(9, 1, {groupId: 'meta', topics: [{name: 'w', partitionIndexes: [0, 1]}]})
+    expect(v1.body.topics).toEqual([
+      {
+        name: 'w',
+        partitions: [
+          {committedLeaderEpoch: -1, committedOffset: 3, errorCode: 0, metadata: 'note-0', partitionIndex: 0},
+          {committedLeaderEpoch: -1, committedOffset: 1, errorCode: 0, metadata: '', partitionIndex: 1},
+        ],
+      },
+    ])
+    const all = await c.request(9, 7, {groupId: 'meta', requireStable: false, topics: null})
+    expect((all.body.topics as {partitions: unknown[]}[])[0].partitions).toHaveLength(2)
+    const v8 = await c.request(9, 8, {
+      groups: [
+        {groupId: 'meta', topics: [{name: 'w', partitionIndexes: [0, 2]}]},
+        {groupId: 'none', topics: null},
+      ],
+      requireStable: false,
+    })
+    const groups = v8.body.groups as {groupId: string; topics: {partitions: {committedOffset: number}[]}[]}[]
+    expect(groups[0].topics[0].partitions.map((p) => p.committedOffset)).toEqual([3, -1])
+    expect(groups[1]).toMatchObject({errorCode: 0, groupId: 'none', topics: []})
+    c.close()
+  })
+})
+
 describe('Fetch', () => {
   it('an offset beyond the log end gets OFFSET_OUT_OF_RANGE', async () => {
     const c = await WireClient.connect(port)

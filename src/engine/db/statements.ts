@@ -93,6 +93,8 @@ export const SQL = {
   wireGroupDelete: `DELETE FROM groups WHERE group_id = @groupId
                       AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = @groupId)`,
   wireOffsetDelete: `DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?`,
+  wireOffsetMetadataSet: `UPDATE group_offsets SET metadata = ? WHERE group_id = ? AND topic = ? AND partition = ?`,
+  wireOffsetMetadataOf: `SELECT topic, partition, metadata FROM group_offsets WHERE group_id = ? AND metadata <> ''`,
 } as const
 
 export type StatementName = keyof typeof SQL

@@ -8,7 +8,7 @@ import {errorOf} from './errors.js'
 
 interface CommitTopic {
   name: string
-  partitions: {partitionIndex: number; committedOffset: number}[]
+  partitions: {partitionIndex: number; committedOffset: number; committedMetadata: string | null}[]
 }
 
 export async function offsetCommit(
@@ -22,6 +22,7 @@ export async function offsetCommit(
   const listing = new Map((await ctx.broker.topicList()).map((t) => [t.name, t]))
   const perPartition = new Map<string, number>()
   const offsets: CommittedOffset[] = []
+  const metadata: {topic: string; partition: number; metadata: string}[] = []
   for (const t of topics)
     for (const p of t.partitions) {
       const topic = listing.get(t.name)
@@ -30,12 +31,17 @@ export async function offsetCommit(
           ? errorCode('UNKNOWN_TOPIC_OR_PARTITION')
           : code
       perPartition.set(`${t.name}\u0000${p.partitionIndex}`, c)
-      if (c === 0) offsets.push({offset: p.committedOffset, partition: p.partitionIndex, topic: t.name})
+      if (c === 0) {
+        offsets.push({offset: p.committedOffset, partition: p.partitionIndex, topic: t.name})
+        // Every commit sets it, so a commit without metadata clears an earlier one.
+        metadata.push({metadata: p.committedMetadata ?? '', partition: p.partitionIndex, topic: t.name})
+      }
     }
 
   if (offsets.length > 0) {
     try {
       await ctx.broker.commitOffsets(groupId, offsets)
+      await ctx.broker.setCommittedMetadata(groupId, metadata)
     } catch (error) {
       const c = errorOf(error).code
       for (const o of offsets) perPartition.set(`${o.topic}\u0000${o.partition}`, c)
@@ -59,11 +65,14 @@ type FetchTopics = {name: string; partitionIndexes: number[]}[] | null
 async function groupOffsets(ctx: ServerContext, groupId: string, topics: FetchTopics) {
   const committed = await ctx.broker.committedOffsets(groupId)
   const byKey = new Map(committed.map((c) => [`${c.topic}\u0000${c.partition}`, c.offset]))
-  const partition = (partitionIndex: number, committedOffset: number) => ({
+  const metadata = new Map(
+    (await ctx.broker.committedMetadata(groupId)).map((m) => [`${m.topic}\u0000${m.partition}`, m.metadata]),
+  )
+  const partition = (topic: string, partitionIndex: number, committedOffset: number) => ({
     committedLeaderEpoch: -1,
     committedOffset,
     errorCode: 0,
-    metadata: '',
+    metadata: metadata.get(`${topic}\u0000${partitionIndex}`) ?? '',
     partitionIndex,
   })
   if (topics === null) {
@@ -71,7 +80,7 @@ async function groupOffsets(ctx: ServerContext, groupId: string, topics: FetchTo
     for (const c of committed) {
       let list = grouped.get(c.topic)
       if (!list) grouped.set(c.topic, (list = []))
-      list.push(partition(c.partition, c.offset))
+      list.push(partition(c.topic, c.partition, c.offset))
     }
 
     return [...grouped].map(([name, partitions]) => ({name, partitions}))
@@ -79,7 +88,7 @@ async function groupOffsets(ctx: ServerContext, groupId: string, topics: FetchTo
 
   return topics.map((t) => ({
     name: t.name,
-    partitions: t.partitionIndexes.map((p) => partition(p, byKey.get(`${t.name}\u0000${p}`) ?? -1)),
+    partitions: t.partitionIndexes.map((p) => partition(t.name, p, byKey.get(`${t.name}\u0000${p}`) ?? -1)),
   }))
 }
 
