@@ -90,6 +90,41 @@ describe('kt broker', () => {
     expect((await done).status).toBe(0)
   })
 
+  it('a group kt console-consumer is a member of refuses a wire JoinGroup with INCONSISTENT_GROUP_PROTOCOL', async () => {
+    const dir = newDir()
+    expect((await kt(dir, ['topics', '--create', '--topic', 'mixed'])).status).toBe(0)
+    const broker = await startBroker(dir)
+    const cli = spawnKt(dir, ['console-consumer', '--topic', 'mixed', '--group', 'mixed-group'])
+    const cliDone = collect(cli)
+    const c = await WireClient.connect(broker.port)
+    // The store shows the console consumer as a member (ListGroups: Stable).
+    for (let i = 0; i < 100; i++) {
+      const {body} = await c.request(16, 4, {statesFilter: []})
+      if (
+        (body.groups as {groupId: string; groupState: string}[]).some(
+          (g) => g.groupId === 'mixed-group' && g.groupState === 'Stable',
+        )
+      )
+        break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+
+    const join = await c.request(11, 5, {
+      groupId: 'mixed-group',
+      groupInstanceId: null,
+      memberId: '',
+      protocolType: 'consumer',
+      protocols: [{metadata: Buffer.alloc(0), name: 'range'}],
+      rebalanceTimeoutMs: 10_000,
+      sessionTimeoutMs: 10_000,
+    })
+    expect(join.body.errorCode).toBe(23)
+    c.close()
+    cli.kill('SIGTERM')
+    await cliDone
+    await broker.stop()
+  })
+
   it('a taken port is one clear error, exit 1', async () => {
     const dir = newDir()
     const blocker = createServer()
