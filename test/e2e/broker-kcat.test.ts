@@ -165,4 +165,61 @@ describe.skipIf(!HAS_KCAT)('kt broker with kcat (skipped when kcat is missing: a
     expect(k.stdout).toBe('')
     expect(k.stderr).toBe('Processed a total of 0 messages\n')
   })
+
+  it('two kcat -G members rebalance: each partition has one owner, each record is read once', async () => {
+    expect((await kt(dir, ['topics', '--create', '--topic', 'pair', '--partitions', '4'])).status).toBe(0)
+    const member = (name: string) => {
+      const child = spawn('kcat', [
+        '-b',
+        b,
+        '-G',
+        'kcat-pair',
+        '-u',
+        '-f',
+        `${name} %p %s\n`,
+        '-X',
+        'auto.offset.reset=earliest',
+        'pair',
+      ])
+      const state = {err: '', out: ''}
+      child.stdout.on('data', (d: Buffer) => (state.out += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (state.err += d.toString()))
+      return {child, state}
+    }
+
+    /** The partitions of the member's last assignment, from kcat's rebalance lines. */
+    const assigned = (err: string) => {
+      const lines = err.split('\n').filter((l) => l.includes('rebalanced') && l.includes('assigned:'))
+      const last = lines.at(-1) ?? ''
+      return [...last.matchAll(/pair \[(\d+)\]/g)].map((m) => Number(m[1])).sort()
+    }
+
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 300 && !what(); i++) await new Promise((r) => setTimeout(r, 100))
+    }
+
+    const a = member('a')
+    await until(() => assigned(a.state.err).length === 4)
+    expect(assigned(a.state.err)).toEqual([0, 1, 2, 3])
+    const m2 = member('b')
+    await until(() => assigned(a.state.err).length === 2 && assigned(m2.state.err).length === 2)
+    expect([...assigned(a.state.err), ...assigned(m2.state.err)].sort()).toEqual([0, 1, 2, 3])
+
+    const input = Array.from({length: 20}, (_, i) => `${i % 4}:r${i}`).join('\n') + '\n'
+    const p = run('kcat', ['-b', b, '-P', '-t', 'pair', '-K', ':', '-p', '-1'], input)
+    expect(p.status).toBe(0)
+    const lines = () => (a.state.out + m2.state.out).trim().split('\n').filter(Boolean)
+    await until(() => lines().length >= 20)
+    const exited = [a, m2].map(({child}) => new Promise((resolve) => child.once('close', resolve)))
+    a.child.kill('SIGINT')
+    m2.child.kill('SIGINT')
+    await Promise.all(exited)
+    const got = lines()
+    expect(got.map((l) => l.split(' ')[2]).sort()).toEqual(Array.from({length: 20}, (_, i) => `r${i}`).sort())
+    // every record came from the member that owned its partition
+    for (const l of got) {
+      const [who, partition] = l.split(' ')
+      expect(assigned((who === 'a' ? a : m2).state.err)).toContain(Number(partition))
+    }
+  })
 })
