@@ -30,9 +30,13 @@ export interface Peer {
   id: number
 }
 
+/** A handler's answer meaning "no response; close the connection" (a failed acks=0 produce). */
+export const CLOSE_CONNECTION = Symbol('close connection')
+
+/** A response body, null for none (acks=0), or CLOSE_CONNECTION. */
 export type Handler = (
   ctx: ServerContext,
   body: Record<string, unknown>,
   header: RequestHeader,
   peer: Peer,
-) => Promise<Record<string, unknown> | null>
+) => Promise<Record<string, unknown> | typeof CLOSE_CONNECTION | null>

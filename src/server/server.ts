@@ -18,7 +18,7 @@ import {
   within,
 } from '../protocol/index.js'
 import {Connection, type FrameHandler} from './connection.js'
-import type {Endpoint, ServerContext} from './context.js'
+import {CLOSE_CONNECTION, type Endpoint, type ServerContext} from './context.js'
 import {GroupCoordinator} from './groups/coordinator.js'
 import {HANDLERS} from './handlers/index.js'
 import {StoreChanges} from './store-changes.js'
@@ -189,7 +189,7 @@ export class KafkaServer implements FrameHandler {
       return
     }
 
-    let response: Record<string, unknown> | null
+    let response: Awaited<ReturnType<typeof entry.handler>>
     try {
       response = await entry.handler(this.ctx!, body, header, {host: connection.remoteHost, id: connection.id})
     } catch (error) {
@@ -198,6 +198,12 @@ export class KafkaServer implements FrameHandler {
       const message = error instanceof ProtocolError ? error.message : ((error as Error).stack ?? String(error))
       this.options.onProblem?.(`${schema.name} v${header.apiVersion} failed: ${message}`)
       log(schema.name, 'handler failed: connection closed')
+      return
+    }
+
+    if (response === CLOSE_CONNECTION) {
+      connection.close()
+      log(schema.name, 'failed without a response (acks=0): connection closed')
       return
     }
 

@@ -244,6 +244,16 @@ describe('committed offsets', () => {
   })
 })
 
+describe('acks=0 failures', () => {
+  it('a failed acks=0 produce gets no response: its connection is closed', async () => {
+    const c = await WireClient.connect(port)
+    const batch = batchOf(['x'])
+    batch[batch.length - 1] ^= 0xff
+    c.send(0, 7, produceBody(batch, 0))
+    expect(await c.waitClosed()).toBe(true)
+  })
+})
+
 describe('Fetch', () => {
   it('an offset beyond the log end gets OFFSET_OUT_OF_RANGE', async () => {
     const c = await WireClient.connect(port)

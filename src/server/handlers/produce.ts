@@ -3,7 +3,7 @@
 // same path kt console-producer takes. acks=0 gets no response at all.
 import type {ProduceBatch} from '../../engine/index.js'
 import {errorCode, type RequestHeader} from '../../protocol/index.js'
-import type {ServerContext} from '../context.js'
+import {CLOSE_CONNECTION, type ServerContext} from '../context.js'
 
 interface PartitionData {
   index: number
@@ -37,7 +37,7 @@ export async function produce(
   ctx: ServerContext,
   body: Record<string, unknown>,
   header: RequestHeader,
-): Promise<Record<string, unknown> | null> {
+): Promise<Record<string, unknown> | typeof CLOSE_CONNECTION | null> {
   const acks = body.acks as number
   const topicData = body.topicData as TopicData[]
   const results = new Map<PartitionData, Record<string, unknown>>()
@@ -89,7 +89,9 @@ export async function produce(
     }
   }
 
-  if (acks === 0) return null
+  // acks=0 gets no response; a failure closes the connection instead, as Kafka does, so that the
+  // client notices and refreshes its metadata.
+  if (acks === 0) return [...results.values()].some((r) => r.errorCode !== 0) ? CLOSE_CONNECTION : null
   return {
     responses: topicData.map((t) => ({
       name: t.name,
