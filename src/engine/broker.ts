@@ -63,6 +63,18 @@ export interface TopicListing {
 /** The outcome of one batch of a produce request: its offsets, or why it was refused. */
 export type ProduceOutcome = ProduceResult | {error: {code: string; message: string}}
 
+/** A member of a group a kt broker coordinates for wire clients. */
+export interface WireGroupMember {
+  memberId: string
+  clientId: string
+  clientHost: string
+  generation: number
+  /** ConsumerProtocolAssignment bytes; empty before the generation's SyncGroup. */
+  assignment: Buffer
+  /** The kt broker process that coordinates the group. */
+  brokerPid: number
+}
+
 /** An offset found by position or time, with the timestamp of the record there (-1 if none). */
 export interface OffsetAndTimestamp {
   offset: number
@@ -134,6 +146,12 @@ export interface Broker {
   deleteGroup(groupId: string): Promise<boolean>
   /** Deletes a group's committed offsets for some partitions (OffsetDelete). */
   deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>
+  /** Replaces the published members of a wire group (none: the group is empty). */
+  publishWireGroup(groupId: string, members: readonly WireGroupMember[]): Promise<void>
+  /** Removes every wire group member a kt broker process published (at its start and stop). */
+  clearWireGroups(brokerPid: number): Promise<void>
+  /** The wire clients in a group coordinated by a kt broker, as last published. */
+  wireGroupMembers(groupId: string): Promise<WireGroupMember[]>
   /** Sets the client metadata string of committed offsets (OffsetCommit's committed_metadata). */
   setCommittedMetadata(groupId: string, entries: readonly (TopicPartition & {metadata: string})[]): Promise<void>
   /** The non-empty metadata strings of a group's committed offsets. */
@@ -341,6 +359,39 @@ export class EmbeddedBroker implements Broker {
     this.db.immediate(() => {
       for (const p of partitions) this.db.stmt('wireOffsetDelete').run(groupId, p.topic, p.partition)
     })
+  }
+
+  async publishWireGroup(groupId: string, members: readonly WireGroupMember[]): Promise<void> {
+    const now = Date.now()
+    this.db.immediate(() => {
+      this.db.stmt('wireMembersDelete').run(groupId)
+      const insert = this.db.stmt('wireMemberInsert')
+      for (const m of members)
+        insert.run(groupId, m.memberId, m.clientId, m.clientHost, m.generation, m.assignment, m.brokerPid, now)
+    })
+  }
+
+  async clearWireGroups(brokerPid: number): Promise<void> {
+    this.db.immediate(() => this.db.stmt('wireMembersDeleteOfBroker').run(brokerPid))
+  }
+
+  async wireGroupMembers(groupId: string): Promise<WireGroupMember[]> {
+    const rows = this.db.stmt('wireMembersOf').all(groupId) as {
+      member_id: string
+      client_id: string
+      client_host: string
+      generation: number
+      assignment: Buffer
+      broker_pid: number
+    }[]
+    return rows.map((r) => ({
+      assignment: r.assignment,
+      brokerPid: r.broker_pid,
+      clientHost: r.client_host,
+      clientId: r.client_id,
+      generation: r.generation,
+      memberId: r.member_id,
+    }))
   }
 
   async setCommittedMetadata(

@@ -9,6 +9,7 @@ export type {
   ProduceOutcome,
   TopicListing,
   TopicMetadata,
+  WireGroupMember,
 } from './broker.js'
 export type {ProducerIdAndEpoch} from './producers.js'
 export type {AssignorName} from './assignors.js'

@@ -79,15 +79,19 @@ export class KafkaServer implements FrameHandler {
     const advertised = this.options.advertised ?? {host: listen.host, port}
     if (advertised.port === 0) advertised.port = port
     const {broker} = this.options
+    // Members an earlier broker process with this pid published are stale.
+    await broker.clearWireGroups(process.pid)
     this.ctx = {
       advertised,
       broker,
       changes: new StoreChanges(broker, this.stopController.signal),
       clusterId: this.options.clusterId,
       groups: new GroupCoordinator(broker, {
+        brokerPid: process.pid,
         initialRebalanceDelayMs: this.options.groupInitialRebalanceDelayMs ?? 3000,
         maxSessionTimeoutMs: broker.config.groupMaxSessionTimeoutMs,
         minSessionTimeoutMs: broker.config.groupMinSessionTimeoutMs,
+        onProblem: this.options.onProblem,
       }),
       nodeId: this.options.nodeId,
       stopping: this.stopController.signal,
@@ -110,6 +114,8 @@ export class KafkaServer implements FrameHandler {
     this.ctx?.groups.close()
     for (const c of this.connections) c.close()
     await closed
+    // The groups' members lived in this process.
+    await this.options.broker.clearWireGroups(process.pid)
   }
 
   private accept(socket: Socket): void {

@@ -4,6 +4,7 @@
 import {type Admin, type Consumer, Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {openBroker} from '../../src/engine/index.js'
 import {kt, tempDirsForFile} from '../helpers/kt.js'
 import {negotiated, type RunningBroker, startBroker} from '../server/broker-process.js'
 
@@ -215,6 +216,15 @@ describe('a consumer group of two kafkajs members', () => {
     await producer.disconnect()
     await until(() => seen.length >= 20)
     expect(seen.map((s) => s.slice(2)).sort()).toEqual(Array.from({length: 20}, (_, i) => `m${i}`).sort())
+    // Another process opening the store sees the wire members, with client id, host and assignment.
+    const store = await openBroker(dir)
+    const members = await store.wireGroupMembers('pair')
+    await store.close()
+    expect(members.map((m) => [m.clientId, m.clientHost, m.brokerPid === broker.child.pid])).toEqual([
+      ['kafkajs-test', '/127.0.0.1', true],
+      ['kafkajs-test', '/127.0.0.1', true],
+    ])
+    expect(members.every((m) => m.assignment.length > 0)).toBe(true)
     // each partition's records went to its owner
     for (const s of seen) {
       const i = Number(s.slice(3))
@@ -223,6 +233,9 @@ describe('a consumer group of two kafkajs members', () => {
 
     await a.disconnect()
     await b.disconnect()
+    const after = await openBroker(dir)
+    expect(await after.wireGroupMembers('pair')).toEqual([])
+    await after.close()
     const offsets = await admin.fetchOffsets({groupId: 'pair', topics: ['shared']})
     expect(offsets[0].partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
       [0, '5'],

@@ -2,11 +2,15 @@
 // rebalances on join, leave and session expiry, and the refusals that keep one owner per partition.
 import {afterEach, describe, expect, it} from 'vitest'
 
-import type {Broker} from '../../src/engine/index.js'
+import type {Broker, WireGroupMember} from '../../src/engine/index.js'
 import {GroupCoordinator, type JoinRequest} from '../../src/server/groups/coordinator.js'
 
 const storeMembers = new Set<string>()
-const broker = {hasStoreMembers: async (g: string) => storeMembers.has(g)} as unknown as Broker
+const published = new Map<string, WireGroupMember[]>()
+const broker = {
+  hasStoreMembers: async (g: string) => storeMembers.has(g),
+  publishWireGroup: async (g: string, members: WireGroupMember[]) => void published.set(g, members),
+} as unknown as Broker
 let coordinators: GroupCoordinator[] = []
 
 function coordinator(options: Partial<{initialRebalanceDelayMs: number}> = {}): GroupCoordinator {
@@ -23,6 +27,7 @@ afterEach(() => {
   for (const c of coordinators) c.close()
   coordinators = []
   storeMembers.clear()
+  published.clear()
 })
 
 const join = (overrides: Partial<JoinRequest> = {}): JoinRequest => ({
@@ -78,6 +83,18 @@ describe('group coordinator', () => {
     ])
     expect(aSync.assignment).toEqual(Buffer.from('A'))
     expect((await bSync).assignment).toEqual(Buffer.from('B'))
+    // the store shows both members with their generation's assignments
+    expect(
+      published
+        .get('g')!
+        .map((m) => [m.memberId, m.clientId, m.generation, m.assignment.toString()])
+        .sort(),
+    ).toEqual(
+      [
+        [a.memberId, 'c', 2, 'A'],
+        [b.memberId, 'b', 2, 'B'],
+      ].sort(),
+    )
     // a stale generation
     expect(c.heartbeat('g', b.memberId, 1)).toBe(22)
     expect(c.commitError('g', b.memberId, 1)).toBe(22)
@@ -106,6 +123,7 @@ describe('group coordinator', () => {
     const a = await c.join(join())
     expect(c.leave('g', a.memberId)).toBe(0)
     expect(c.groups.get('g')?.state).toBe('Empty')
+    expect(published.get('g')).toEqual([])
     expect(c.leave('g', a.memberId)).toBe(25)
     // a simple (generation -1) commit is allowed on an empty group only
     expect(c.commitError('g', '', -1)).toBe(0)

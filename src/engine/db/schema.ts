@@ -92,7 +92,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (group_id, topic, partition)
   ) STRICT, WITHOUT ROWID;
   `,
-  // kt broker: idempotent producers. A producer id with its current epoch, and per partition the
+  // kt broker: idempotent producers, and the wire groups' members. A producer id with its current epoch, and per partition the
   // sequence range and offsets of the producer's last appended batch, so that a retried batch
   // is answered with its original offsets instead of being stored twice.
   `
@@ -113,6 +113,21 @@ export const MIGRATIONS: readonly string[] = [
     last_offset    INTEGER NOT NULL,
     PRIMARY KEY (producer_id, topic_id, partition),
     FOREIGN KEY (topic_id, partition) REFERENCES partitions (topic_id, partition) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+
+  -- Members of the groups a kt broker coordinates for wire clients (they live in that process),
+  -- published so that other kt processes can show them; assignment is the member's
+  -- ConsumerProtocolAssignment bytes (empty until its generation's SyncGroup).
+  CREATE TABLE wire_group_members (
+    group_id    TEXT    NOT NULL,
+    member_id   TEXT    NOT NULL,
+    client_id   TEXT    NOT NULL,
+    client_host TEXT    NOT NULL,
+    generation  INTEGER NOT NULL,
+    assignment  BLOB    NOT NULL,
+    broker_pid  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (group_id, member_id)
   ) STRICT, WITHOUT ROWID;
   `,
 ]

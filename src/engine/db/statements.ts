@@ -93,6 +93,13 @@ export const SQL = {
   wireGroupDelete: `DELETE FROM groups WHERE group_id = @groupId
                       AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = @groupId)`,
   wireOffsetDelete: `DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?`,
+  wireMembersDelete: `DELETE FROM wire_group_members WHERE group_id = ?`,
+  wireMembersDeleteOfBroker: `DELETE FROM wire_group_members WHERE broker_pid = ?`,
+  wireMemberInsert: `INSERT INTO wire_group_members (group_id, member_id, client_id, client_host, generation, assignment,
+                                                     broker_pid, updated_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  wireMembersOf: `SELECT member_id, client_id, client_host, generation, assignment, broker_pid
+                  FROM wire_group_members WHERE group_id = ? ORDER BY member_id`,
   wireOffsetMetadataSet: `UPDATE group_offsets SET metadata = ? WHERE group_id = ? AND topic = ? AND partition = ?`,
   wireOffsetMetadataOf: `SELECT topic, partition, metadata FROM group_offsets WHERE group_id = ? AND metadata <> ''`,
 } as const

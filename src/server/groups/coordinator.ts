@@ -64,6 +64,9 @@ export interface CoordinatorOptions {
   initialRebalanceDelayMs: number
   minSessionTimeoutMs: number
   maxSessionTimeoutMs: number
+  /** This broker process, named in the members it publishes to the store. */
+  brokerPid?: number
+  onProblem?: (message: string) => void
 }
 
 export interface JoinRequest {
@@ -219,6 +222,8 @@ export class GroupCoordinator {
         m.syncing = undefined
         resolve?.(ok(m))
       }
+
+      this.publish(group)
     }
 
     return result
@@ -272,6 +277,25 @@ export class GroupCoordinator {
     }
   }
 
+  /**
+   * Publishes the group's members and assignments to the store, so that other kt processes
+   * (kt consumer-groups) can show them. The engine writes synchronously, so publications land
+   * in the order the group changed.
+   */
+  private publish(group: Group): void {
+    const members = [...group.members.values()].map((m) => ({
+      assignment: group.state === 'Stable' ? m.assignment : EMPTY,
+      brokerPid: this.options.brokerPid ?? 0,
+      clientHost: m.clientHost,
+      clientId: m.clientId,
+      generation: group.generation,
+      memberId: m.memberId,
+    }))
+    this.broker.publishWireGroup(group.groupId, members).catch((error: unknown) => {
+      this.options.onProblem?.(`could not publish group '${group.groupId}': ${(error as Error).message}`)
+    })
+  }
+
   private touch(group: Group, member: Member): void {
     clearTimeout(member.sessionTimer)
     member.sessionTimer = setTimeout(() => {
@@ -298,6 +322,7 @@ export class GroupCoordinator {
       group.generation++
       group.leader = ''
       group.protocolName = null
+      this.publish(group)
       return
     }
 
@@ -357,6 +382,7 @@ export class GroupCoordinator {
     if (group.members.size === 0) {
       group.state = 'Empty'
       group.leader = ''
+      this.publish(group)
       return
     }
 
@@ -366,6 +392,7 @@ export class GroupCoordinator {
     const chosen = leader.protocols.find((p) => members.every((m) => m.protocols.some((x) => x.name === p.name)))
     group.protocolName = chosen?.name ?? leader.protocols[0]?.name ?? null
     group.state = 'CompletingRebalance'
+    this.publish(group)
     const metadataOf = (m: Member) => m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? EMPTY
     for (const m of members) {
       const resolve = m.joining!
