@@ -4,6 +4,7 @@
 //
 //   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain space retention latency idle
 //                                      groups-describe groups-watch-idle
+//                                      broker-produce broker-drain broker-latency broker-idle
 //
 // Each figure is the median of several runs; the machine's noise shows in the spread column.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
@@ -482,7 +483,188 @@ async function groupsWatchIdle() {
   )
 }
 
+// --- kt broker: real Kafka clients (kcat) through the wire protocol, beside kt's direct path ---
+
+function hasKcat() {
+  return spawnSync('kcat', ['-V']).status === 0
+}
+
+/** Starts `kt broker` on a free port over dir; resolves with the child and its port. */
+async function startBroker(dir, extraArgs = []) {
+  mkdirSync(dir, {recursive: true})
+  const child = spawn('node', [BIN, 'broker', '--listeners', 'PLAINTEXT://127.0.0.1:0', ...extraArgs], {
+    env: {...process.env, KT_DATA_DIR: dir},
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let err = ''
+  const port = await new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      err += d.toString()
+      const m = /listening on PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.exec(err)
+      if (m) resolve(Number(m[1]))
+    })
+    child.on('exit', () => reject(new Error(`kt broker exited: ${err}`)))
+  })
+  return {
+    child,
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit')
+        child.on('exit', resolve)
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+async function brokerProduce() {
+  if (!hasKcat()) return row('broker: kcat -P', 'skipped: kcat not installed', '', '', '')
+  const file = await valuesFile()
+  const bytes = statSync(file).size
+  const kcatTimes = []
+  const directTimes = []
+  for (let i = 0; i < RUNS; i++) {
+    const dir = freshStore('broker-produce')
+    execFileSync('node', [BIN, 'topics', '--create', '--topic', 't'], {env: {...process.env, KT_DATA_DIR: dir}})
+    const broker = await startBroker(dir)
+    kcatTimes.push(time(`kcat -b 127.0.0.1:${broker.port} -P -t t -X acks=1 < ${file}`))
+    await broker.stop()
+    const stored = JSON.parse(
+      execFileSync('node', [BIN, 'topics', '--describe', '--topic', 't', '--json'], {
+        env: {...process.env, KT_DATA_DIR: dir},
+      }),
+    ).topics[0].partitions[0].recordCount
+    if (stored !== RECORDS) throw new Error(`kcat -P stored ${stored} records, expected ${RECORDS}`)
+    const direct = freshStore('broker-produce-direct')
+    execFileSync('node', [BIN, 'topics', '--create', '--topic', 't'], {env: {...process.env, KT_DATA_DIR: direct}})
+    directTimes.push(
+      time(`${kt('console-producer --topic t --producer-property acks=1')} < ${file}`, {KT_DATA_DIR: direct}),
+    )
+  }
+
+  const k = median(kcatTimes)
+  const d = median(directTimes)
+  row(
+    `broker: kcat -P ${RECORDS / 1e6}M × 100 B lines, acks=1`,
+    `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(kcatTimes)})`,
+    'kt console-producer (no broker)',
+    rate(RECORDS, d),
+    `${(d / k).toFixed(2)} of direct`,
+    'target ≥ 500,000 rec/s',
+  )
+}
+
+async function brokerDrain() {
+  if (!hasKcat()) return row('broker: kcat -C -e', 'skipped: kcat not installed', '', '', '')
+  const file = await valuesFile()
+  const bytes = statSync(file).size
+  const dir = freshStore('broker-drain')
+  execFileSync('bash', ['-c', `${kt('console-producer --topic t --producer-property acks=1')} < ${file}`], {
+    env: {...process.env, KT_DATA_DIR: dir},
+  })
+  const broker = await startBroker(dir)
+  const kcatTimes = []
+  const directTimes = []
+  for (let i = 0; i < RUNS; i++) {
+    kcatTimes.push(time(`kcat -b 127.0.0.1:${broker.port} -C -t t -o beginning -e -f '%s\n' > /dev/null`))
+    directTimes.push(
+      time(`${kt('console-consumer --topic t --from-beginning --exit-at-end')} > /dev/null`, {KT_DATA_DIR: dir}),
+    )
+  }
+
+  await broker.stop()
+  const k = median(kcatTimes)
+  const d = median(directTimes)
+  row(
+    `broker: kcat -C -e drain of ${RECORDS / 1e6}M × 100 B`,
+    `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(kcatTimes)})`,
+    'kt console-consumer (no broker)',
+    rate(RECORDS, d),
+    `${(d / k).toFixed(2)} of direct`,
+    'target ≥ 1,000,000 rec/s',
+  )
+}
+
+/**
+ * Produce→consume through the broker: a kafkajs producer (acks=1) sends one record every 10 ms,
+ * a following kcat -C prints it. (kcat -P is no latency probe: it reads piped stdin in blocks.)
+ */
+async function brokerLatency() {
+  if (!hasKcat()) return row('broker: latency', 'skipped: kcat not installed', '', '', '')
+  const dir = freshStore('broker-latency')
+  execFileSync('node', [BIN, 'topics', '--create', '--topic', 'lat'], {env: {...process.env, KT_DATA_DIR: dir}})
+  const broker = await startBroker(dir)
+  const b = `127.0.0.1:${broker.port}`
+  const consumer = spawn('kcat', ['-b', b, '-C', '-t', 'lat', '-o', 'end', '-u', '-f', '%s\n'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const latencies = []
+  let buffered = ''
+  consumer.stdout.on('data', (d) => {
+    const now = performance.timeOrigin + performance.now()
+    buffered += d.toString()
+    const lines = buffered.split('\n')
+    buffered = lines.pop()
+    for (const line of lines) latencies.push(now - Number(line))
+  })
+  await new Promise((r) => setTimeout(r, 1500))
+  const {Kafka, logLevel} = await import('kafkajs')
+  const producer = new Kafka({brokers: [b], logLevel: logLevel.NOTHING}).producer()
+  await producer.connect()
+  const sent = 1000
+  for (let i = 0; i < sent; i++) {
+    await producer.send({acks: 1, messages: [{value: `${performance.timeOrigin + performance.now()}`}], topic: 'lat'})
+    await new Promise((r) => setTimeout(r, 10))
+  }
+
+  await producer.disconnect()
+  await new Promise((r) => setTimeout(r, 500))
+  consumer.kill('SIGINT')
+  await new Promise((r) => consumer.on('close', r))
+  await broker.stop()
+  const s = [...latencies].sort((a, b) => a - b)
+  const pct = (p) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+  row(
+    'broker: latency kafkajs → kt broker → kcat -C, 1 record / 10 ms, acks=1',
+    `p50 ${pct(50).toFixed(2)} ms, p99 ${pct(99).toFixed(2)} ms, max ${s.at(-1).toFixed(2)} ms (${latencies.length}/${sent})`,
+    'target',
+    'p99 ≤ 10 ms',
+    pct(99) <= 10 ? 'met' : 'not met',
+  )
+}
+
+/** The broker process's CPU while one kcat group consumer sits idle on it (heartbeats, long polls). */
+async function brokerIdle() {
+  if (!hasKcat()) return row('broker: idle', 'skipped: kcat not installed', '', '', '')
+  const dir = freshStore('broker-idle')
+  execFileSync('node', [BIN, 'topics', '--create', '--topic', 'idle'], {env: {...process.env, KT_DATA_DIR: dir}})
+  const broker = await startBroker(dir)
+  const consumer = spawn('kcat', ['-b', `127.0.0.1:${broker.port}`, '-G', 'idle-group', 'idle'], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  })
+  await new Promise((r) => setTimeout(r, 6000))
+  const before = cpuMs(broker.child.pid)
+  const t0 = performance.now()
+  await new Promise((r) => setTimeout(r, 10_000))
+  const used = cpuMs(broker.child.pid) - before
+  const wall = performance.now() - t0
+  consumer.kill('SIGINT')
+  await new Promise((r) => consumer.on('close', r))
+  await broker.stop()
+  row(
+    'broker: idle kt broker with one idle kcat -G consumer, 10 s',
+    `${((used / wall) * 100).toFixed(2)} % of a core`,
+    'target',
+    '< 1 %',
+    used / wall < 0.01 ? 'met' : 'not met',
+  )
+}
+
 const scenarios = {
+  'broker-drain': brokerDrain,
+  'broker-idle': brokerIdle,
+  'broker-latency': brokerLatency,
+  'broker-produce': brokerProduce,
   drain,
   'groups-describe': groupsDescribe,
   'groups-watch-idle': groupsWatchIdle,
@@ -499,8 +681,24 @@ const scenarios = {
 }
 
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(scenarios)
-// Scenarios run in the order they are declared above.
-const order = Object.keys(scenarios).filter((s) => wanted.includes(s))
+// The order of a full run: the direct CLI path first, then groups, then kt broker.
+const ORDER = [
+  'startup',
+  'produce',
+  'produce-keyed',
+  'drain',
+  'space',
+  'retention',
+  'latency',
+  'idle',
+  'groups-describe',
+  'groups-watch-idle',
+  'broker-produce',
+  'broker-drain',
+  'broker-latency',
+  'broker-idle',
+]
+const order = [...ORDER, ...Object.keys(scenarios).filter((s) => !ORDER.includes(s))].filter((s) => wanted.includes(s))
 console.log(
   `kt bench — ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
 )

@@ -7,7 +7,9 @@ import {BROKER_SETTINGS, type BrokerConfig, loadBrokerConfig, SERVER_PROPERTIES}
 import {brokerConfigEntries, type ConfigEntry, topicConfigEntries} from './configs.js'
 import {cleanLogsTx, type CleanerReport, deleteRecordsTx, retentionCheckDue} from './retention.js'
 import {Db, DB_FILE} from './db/connection.js'
-import {fetchTx, listOffsetTx, appendTx, type FetchOptions} from './log.js'
+import {fetchTx, listOffsetTx, appendTx, type FetchOptions, noSuchPartition} from './log.js'
+import {appendIdempotentTx, initProducerIdTx, type ProducerIdAndEpoch} from './producers.js'
+import {checkBatch, forEachRecord} from './record-batch.js'
 import {
   alterTopicConfigsTx,
   createPartitionsTx,
@@ -25,6 +27,7 @@ import type {
   FetchResult,
   OffsetSpec,
   ProduceBatch,
+  TopicPartition,
   ProduceResult,
   TopicDescription,
 } from './types.js'
@@ -63,6 +66,9 @@ import {
   type ResetResult,
 } from './group-admin.js'
 
+/** server.properties settings that `kt broker` reads itself (its listener and frame limit). */
+const WIRE_SETTINGS: ReadonlySet<string> = new Set(['advertised.listeners', 'listeners', 'socket.request.max.bytes'])
+
 /** Kafka's producer acks: 0 (fire and forget), 1 (leader wrote it), -1/all (fully durable). */
 export type Acks = -1 | 0 | 1
 
@@ -70,6 +76,35 @@ export interface TopicMetadata {
   name: string
   partitionCount: number
   maxMessageBytes: number
+}
+
+/** A topic as kt broker's Metadata lists it. */
+export interface TopicListing {
+  name: string
+  topicId: string
+  partitionCount: number
+  internal: boolean
+}
+
+/** The outcome of one batch of a produce request: its offsets, or why it was refused. */
+export type ProduceOutcome = ProduceResult | {error: {code: string; message: string}}
+
+/** A member of a group a kt broker coordinates for wire clients. */
+export interface WireGroupMember {
+  memberId: string
+  clientId: string
+  clientHost: string
+  generation: number
+  /** ConsumerProtocolAssignment bytes; empty before the generation's SyncGroup. */
+  assignment: Buffer
+  /** The kt broker process that coordinates the group. */
+  brokerPid: number
+}
+
+/** An offset found by position or time, with the timestamp of the record there (-1 if none). */
+export interface OffsetAndTimestamp {
+  offset: number
+  timestamp: number
 }
 
 export interface BrokerOptions {
@@ -153,6 +188,43 @@ export interface Broker {
    * last run by any process (or regardless, with force). Produce calls this after each append.
    */
   cleanLogs(force?: boolean): Promise<CleanerReport | undefined>
+  // kt broker (the wire protocol front door)
+  /** Every topic with its id and partition count, sorted by name. */
+  topicList(): Promise<TopicListing[]>
+  /**
+   * Appends batches in one transaction; each batch succeeds or fails on its own (Kafka answers
+   * per partition). Batches of idempotent producers are deduplicated by sequence number.
+   */
+  produceEach(batches: readonly ProduceBatch[], acks: Acks): Promise<ProduceOutcome[]>
+  /** A new producer id, or an existing one with its epoch bumped (InitProducerId). */
+  initProducerId(producerId: number, epoch: number): Promise<ProducerIdAndEpoch>
+  /**
+   * Kafka's ListOffsets: earliest, latest, the record with the largest timestamp, or the first
+   * record at or after a time (null when there is none).
+   */
+  offsetAndTimestamp(
+    topic: string,
+    partition: number,
+    spec: OffsetSpec | 'max-timestamp',
+  ): Promise<OffsetAndTimestamp | null>
+  /** Whether any kt console-consumer process is a member of the group (a store-coordinated group). */
+  hasStoreMembers(groupId: string): Promise<boolean>
+  /** Ids of every group the store knows (with members or committed offsets). */
+  groupIds(): Promise<string[]>
+  /** Deletes a group without store members, with its committed offsets; false if there was none. */
+  deleteGroup(groupId: string): Promise<boolean>
+  /** Deletes a group's committed offsets for some partitions (OffsetDelete). */
+  deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>
+  /** Replaces the published members of a wire group (none: the group is empty). */
+  publishWireGroup(groupId: string, members: readonly WireGroupMember[]): Promise<void>
+  /** Removes every wire group member a kt broker process published (at its start and stop). */
+  clearWireGroups(brokerPid: number): Promise<void>
+  /** The wire clients in a group coordinated by a kt broker, as last published. */
+  wireGroupMembers(groupId: string): Promise<WireGroupMember[]>
+  /** Sets the client metadata string of committed offsets (OffsetCommit's committed_metadata). */
+  setCommittedMetadata(groupId: string, entries: readonly (TopicPartition & {metadata: string})[]): Promise<void>
+  /** The non-empty metadata strings of a group's committed offsets. */
+  committedMetadata(groupId: string): Promise<(TopicPartition & {metadata: string})[]>
 
   /**
    * Resolves when another process may have changed the store, when timeoutMs passes, or when
@@ -173,8 +245,9 @@ export class EmbeddedBroker implements Broker {
     private readonly dataDir: string,
     private readonly options: BrokerOptions = {},
   ) {
-    if (config.ignored.length > 0)
-      this.warnings.push(`${SERVER_PROPERTIES}: ignoring settings kt does not use: ${config.ignored.join(', ')}`)
+    const ignored = config.ignored.filter((name) => !WIRE_SETTINGS.has(name))
+    if (ignored.length > 0)
+      this.warnings.push(`${SERVER_PROPERTIES}: ignoring settings kt does not use: ${ignored.join(', ')}`)
   }
 
   get readOnly(): boolean {
@@ -367,6 +440,143 @@ export class EmbeddedBroker implements Broker {
 
   private adminContext(): AdminContext {
     return {alive: this.options.isProcessAlive, host: this.options.host ?? '', now: Date.now()}
+  }
+
+  async topicList(): Promise<TopicListing[]> {
+    const rows = this.db.stmt('wireTopics').all() as {
+      name: string
+      topic_uuid: string
+      partition_count: number
+      is_internal: number
+    }[]
+    return rows.map((r) => ({
+      internal: r.is_internal === 1,
+      name: r.name,
+      partitionCount: r.partition_count,
+      topicId: r.topic_uuid,
+    }))
+  }
+
+  async produceEach(batches: readonly ProduceBatch[], acks: Acks): Promise<ProduceOutcome[]> {
+    this.db.setDurability(acks === 0 ? 'OFF' : acks === 1 ? 'NORMAL' : 'FULL')
+    const now = Date.now()
+    const outcomes = this.db.immediate(() =>
+      batches.map((b): ProduceOutcome => {
+        try {
+          // A refused batch writes nothing: every check precedes the batch's insert.
+          return appendIdempotentTx(this.db, b, this.config, now)
+        } catch (error) {
+          const code = (error as {code?: unknown}).code
+          if (typeof code === 'string' && error instanceof Error) return {error: {code, message: error.message}}
+          throw error
+        }
+      }),
+    )
+    let bytes = 0
+    for (const b of batches) bytes += b.batch.length
+    this.db.wrote(bytes)
+    return outcomes
+  }
+
+  async initProducerId(producerId: number, epoch: number): Promise<ProducerIdAndEpoch> {
+    return this.db.immediate(() => initProducerIdTx(this.db, producerId, epoch, Date.now()))
+  }
+
+  async offsetAndTimestamp(
+    topic: string,
+    partition: number,
+    spec: OffsetSpec | 'max-timestamp',
+  ): Promise<OffsetAndTimestamp | null> {
+    return this.db.snapshot(() => {
+      if (spec === 'earliest' || spec === 'latest')
+        return {offset: listOffsetTx(this.db, topic, partition, spec)!, timestamp: -1}
+      let target: number
+      if (spec === 'max-timestamp') {
+        const row = requireTopic(this.db, topic)
+        const state = this.db.stmt('partitionState').get(row.topic_id, partition) as
+          {log_max_timestamp: number; log_start_offset: number; log_end_offset: number} | undefined
+        if (!state) throw noSuchPartition(topic, partition)
+        if (state.log_end_offset === state.log_start_offset) return {offset: -1, timestamp: -1}
+        target = state.log_max_timestamp
+      } else target = spec.timestamp
+      const offset = listOffsetTx(this.db, topic, partition, {timestamp: target})
+      if (offset === null) return null
+      // The timestamp of the record found: read it from its batch.
+      const fetched = fetchTx(this.db, topic, partition, offset, {maxBytes: 1})
+      let timestamp = -1
+      for (const b of fetched.batches)
+        forEachRecord(b.data, checkBatch(b.data), (r) => {
+          if (r.offset !== offset) return
+          timestamp = r.timestamp
+          return false
+        })
+      return {offset, timestamp}
+    })
+  }
+
+  async hasStoreMembers(groupId: string): Promise<boolean> {
+    return (this.db.stmt('memberCount').pluck().get(groupId) as number) > 0
+  }
+
+  async groupIds(): Promise<string[]> {
+    return this.db.stmt('wireGroupIds').pluck().all() as string[]
+  }
+
+  async deleteGroup(groupId: string): Promise<boolean> {
+    return this.db.immediate(() => this.db.stmt('wireGroupDelete').run({groupId}).changes > 0)
+  }
+
+  async deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
+    this.db.immediate(() => {
+      for (const p of partitions) this.db.stmt('wireOffsetDelete').run(groupId, p.topic, p.partition)
+    })
+  }
+
+  async publishWireGroup(groupId: string, members: readonly WireGroupMember[]): Promise<void> {
+    const now = Date.now()
+    this.db.immediate(() => {
+      this.db.stmt('wireMembersDelete').run(groupId)
+      const insert = this.db.stmt('wireMemberInsert')
+      for (const m of members)
+        insert.run(groupId, m.memberId, m.clientId, m.clientHost, m.generation, m.assignment, m.brokerPid, now)
+    })
+  }
+
+  async clearWireGroups(brokerPid: number): Promise<void> {
+    this.db.immediate(() => this.db.stmt('wireMembersDeleteOfBroker').run(brokerPid))
+  }
+
+  async wireGroupMembers(groupId: string): Promise<WireGroupMember[]> {
+    const rows = this.db.stmt('wireMembersOf').all(groupId) as {
+      member_id: string
+      client_id: string
+      client_host: string
+      generation: number
+      assignment: Buffer
+      broker_pid: number
+    }[]
+    return rows.map((r) => ({
+      assignment: r.assignment,
+      brokerPid: r.broker_pid,
+      clientHost: r.client_host,
+      clientId: r.client_id,
+      generation: r.generation,
+      memberId: r.member_id,
+    }))
+  }
+
+  async setCommittedMetadata(
+    groupId: string,
+    entries: readonly (TopicPartition & {metadata: string})[],
+  ): Promise<void> {
+    if (entries.length === 0) return
+    this.db.immediate(() => {
+      for (const e of entries) this.db.stmt('wireOffsetMetadataSet').run(e.metadata, groupId, e.topic, e.partition)
+    })
+  }
+
+  async committedMetadata(groupId: string): Promise<(TopicPartition & {metadata: string})[]> {
+    return this.db.stmt('wireOffsetMetadataOf').all(groupId) as (TopicPartition & {metadata: string})[]
   }
 
   async waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -30,12 +30,9 @@ export async function runConsoleConsumer(
   const {settings, subscription} = await readOnlySubscription(broker, options, !generatedGroup)
   const stop = new StopController()
   const out = new DataWriter(process.stdout, stop)
-  const consumer = new Consumer(
-    broker,
-    {...settings, clientHost: CLIENT_HOST, processId: process.pid},
-    subscription,
-    {onTopicCreated: warnTopicCreated},
-  )
+  const consumer = new Consumer(broker, {...settings, clientHost: CLIENT_HOST, processId: process.pid}, subscription, {
+    onTopicCreated: warnTopicCreated,
+  })
   const progress = {processed: 0}
   const onSkip = (message: string) =>
     process.stderr.write(`ERROR Error processing message, skipping this message: ${message}\n`)

@@ -150,4 +150,43 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO log_cleaner (id, last_check)
   VALUES (1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
   `,
+  // 5: kt broker: idempotent producers, and the wire groups' members. A producer id with its
+  // current epoch, and per partition the sequence range and offsets of the producer's last
+  // appended batch, so that a retried batch is answered with its original offsets instead of
+  // being stored twice.
+  `
+  CREATE TABLE producer_ids (
+    producer_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    epoch       INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE producer_sequences (
+    producer_id    INTEGER NOT NULL,
+    topic_id       INTEGER NOT NULL,
+    partition      INTEGER NOT NULL,
+    epoch          INTEGER NOT NULL,
+    first_sequence INTEGER NOT NULL,
+    last_sequence  INTEGER NOT NULL,
+    base_offset    INTEGER NOT NULL,
+    last_offset    INTEGER NOT NULL,
+    PRIMARY KEY (producer_id, topic_id, partition),
+    FOREIGN KEY (topic_id, partition) REFERENCES partitions (topic_id, partition) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+
+  -- Members of the groups a kt broker coordinates for wire clients (they live in that process),
+  -- published so that other kt processes can show them; assignment is the member's
+  -- ConsumerProtocolAssignment bytes (empty until its generation's SyncGroup).
+  CREATE TABLE wire_group_members (
+    group_id    TEXT    NOT NULL,
+    member_id   TEXT    NOT NULL,
+    client_id   TEXT    NOT NULL,
+    client_host TEXT    NOT NULL,
+    generation  INTEGER NOT NULL,
+    assignment  BLOB    NOT NULL,
+    broker_pid  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (group_id, member_id)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ]
