@@ -66,11 +66,20 @@ const SIGNAL_BYTE = Buffer.from([0])
 
 /** A writer that has written this much starts checkpointing on a second thread. */
 const BACKGROUND_CHECKPOINT_AFTER_BYTES = 16 * 1024 * 1024
+/**
+ * A writer that has written this much since the WAL last restarted checkpoints it in RESTART mode
+ * itself. The background checkpoints are PASSIVE and always trail a busy writer, so the WAL never
+ * restarts and grows with everything one long producer writes. Measured: 200 MB pushed through a
+ * partition with retention.bytes=10485760 peaked the WAL at 203 MB (kt.db 20 MB); with a restart
+ * every 32 MiB, 39 MB, and 1M × 100 B produced no slower (within the noise of a loaded machine).
+ */
+const WAL_RESTART_AFTER_BYTES = 32 * 1024 * 1024
 
 export class Db {
   private readonly cache = new Map<StatementName, Statement>()
   private durability: Durability = 'FULL'
   private written = 0
+  private sinceWalRestart = 0
   private checkpointer: {worker: Worker; busy: boolean; again: boolean; closed: Promise<void>} | undefined
 
   private signalFd: number | undefined
@@ -229,6 +238,16 @@ export class Db {
    */
   wrote(bytes: number): void {
     this.written += bytes
+    this.sinceWalRestart += bytes
+    if (this.sinceWalRestart >= WAL_RESTART_AFTER_BYTES && !this.connection.memory) {
+      this.sinceWalRestart = 0
+      try {
+        this.connection.pragma('wal_checkpoint(RESTART)')
+      } catch {
+        // Busy past the timeout: the next threshold tries again.
+      }
+    }
+
     if (!this.checkpointer) {
       if (this.written < BACKGROUND_CHECKPOINT_AFTER_BYTES || this.connection.memory) return
       this.startCheckpointer()
