@@ -157,6 +157,9 @@ export class Consumer {
 
         if (!isKtError(error, 'OFFSET_OUT_OF_RANGE')) throw error
         state.position = await this.resetPosition(state, `${state.topic}-${state.partition}=${state.position}`)
+        // Kafka commits the position a reset chose: otherwise a group reset to latest keeps its
+        // old committed offset below the log start and skips, on its next run, what came since.
+        if (state.position > state.written) state.written = state.position
         i--
         continue
       }
