@@ -3,7 +3,9 @@
 // embedded implementation below runs each call as one synchronous SQLite transaction.
 import {type BrokerConfig, loadBrokerConfig, SERVER_PROPERTIES} from './broker-config.js'
 import {Db} from './db/connection.js'
-import {fetchTx, listOffsetTx, appendTx, type FetchOptions} from './log.js'
+import {fetchTx, listOffsetTx, appendTx, type FetchOptions, noSuchPartition} from './log.js'
+import {appendIdempotentTx, initProducerIdTx, type ProducerIdAndEpoch} from './producers.js'
+import {checkBatch, forEachRecord} from './record-batch.js'
 import {
   createPartitionsTx,
   createTopicTx,
@@ -20,6 +22,7 @@ import type {
   FetchResult,
   OffsetSpec,
   ProduceBatch,
+  TopicPartition,
   ProduceResult,
   TopicDescription,
 } from './types.js'
@@ -44,6 +47,23 @@ export interface TopicMetadata {
   name: string
   partitionCount: number
   maxMessageBytes: number
+}
+
+/** A topic as kt broker's Metadata lists it. */
+export interface TopicListing {
+  name: string
+  topicId: string
+  partitionCount: number
+  internal: boolean
+}
+
+/** The outcome of one batch of a produce request: its offsets, or why it was refused. */
+export type ProduceOutcome = ProduceResult | {error: {code: string; message: string}}
+
+/** An offset found by position or time, with the timestamp of the record there (-1 if none). */
+export interface OffsetAndTimestamp {
+  offset: number
+  timestamp: number
 }
 
 export interface BrokerOptions {
@@ -83,6 +103,34 @@ export interface Broker {
   leaveGroup(groupId: string, memberId: string): Promise<void>
   commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void>
   committedOffsets(groupId: string): Promise<CommittedOffset[]>
+
+  // kt broker (the wire protocol front door)
+  /** Every topic with its id and partition count, sorted by name. */
+  topicList(): Promise<TopicListing[]>
+  /**
+   * Appends batches in one transaction; each batch succeeds or fails on its own (Kafka answers
+   * per partition). Batches of idempotent producers are deduplicated by sequence number.
+   */
+  produceEach(batches: readonly ProduceBatch[], acks: Acks): Promise<ProduceOutcome[]>
+  /** A new producer id, or an existing one with its epoch bumped (InitProducerId). */
+  initProducerId(producerId: number, epoch: number): Promise<ProducerIdAndEpoch>
+  /**
+   * Kafka's ListOffsets: earliest, latest, the record with the largest timestamp, or the first
+   * record at or after a time (null when there is none).
+   */
+  offsetAndTimestamp(
+    topic: string,
+    partition: number,
+    spec: OffsetSpec | 'max-timestamp',
+  ): Promise<OffsetAndTimestamp | null>
+  /** Whether any kt console-consumer process is a member of the group (a store-coordinated group). */
+  hasStoreMembers(groupId: string): Promise<boolean>
+  /** Ids of every group the store knows (with members or committed offsets). */
+  groupIds(): Promise<string[]>
+  /** Deletes a group without store members, with its committed offsets; false if there was none. */
+  deleteGroup(groupId: string): Promise<boolean>
+  /** Deletes a group's committed offsets for some partitions (OffsetDelete). */
+  deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>
 
   /**
    * Resolves when another process may have changed the store, when timeoutMs passes, or when
@@ -195,6 +243,96 @@ export class EmbeddedBroker implements Broker {
 
   async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
     return committedOffsetsOf(this.db, groupId)
+  }
+
+  async topicList(): Promise<TopicListing[]> {
+    const rows = this.db.stmt('wireTopics').all() as {
+      name: string
+      topic_uuid: string
+      partition_count: number
+      is_internal: number
+    }[]
+    return rows.map((r) => ({
+      internal: r.is_internal === 1,
+      name: r.name,
+      partitionCount: r.partition_count,
+      topicId: r.topic_uuid,
+    }))
+  }
+
+  async produceEach(batches: readonly ProduceBatch[], acks: Acks): Promise<ProduceOutcome[]> {
+    this.db.setDurability(acks === 0 ? 'OFF' : acks === 1 ? 'NORMAL' : 'FULL')
+    const now = Date.now()
+    const outcomes = this.db.immediate(() =>
+      batches.map((b): ProduceOutcome => {
+        try {
+          // A refused batch writes nothing: every check precedes the batch's insert.
+          return appendIdempotentTx(this.db, b, this.config, now)
+        } catch (error) {
+          const code = (error as {code?: unknown}).code
+          if (typeof code === 'string' && error instanceof Error) return {error: {code, message: error.message}}
+          throw error
+        }
+      }),
+    )
+    let bytes = 0
+    for (const b of batches) bytes += b.batch.length
+    this.db.wrote(bytes)
+    return outcomes
+  }
+
+  async initProducerId(producerId: number, epoch: number): Promise<ProducerIdAndEpoch> {
+    return this.db.immediate(() => initProducerIdTx(this.db, producerId, epoch, Date.now()))
+  }
+
+  async offsetAndTimestamp(
+    topic: string,
+    partition: number,
+    spec: OffsetSpec | 'max-timestamp',
+  ): Promise<OffsetAndTimestamp | null> {
+    return this.db.snapshot(() => {
+      if (spec === 'earliest' || spec === 'latest')
+        return {offset: listOffsetTx(this.db, topic, partition, spec)!, timestamp: -1}
+      let target: number
+      if (spec === 'max-timestamp') {
+        const row = requireTopic(this.db, topic)
+        const state = this.db.stmt('partitionState').get(row.topic_id, partition) as
+          {log_max_timestamp: number; log_start_offset: number; log_end_offset: number} | undefined
+        if (!state) throw noSuchPartition(topic, partition)
+        if (state.log_end_offset === state.log_start_offset) return {offset: -1, timestamp: -1}
+        target = state.log_max_timestamp
+      } else target = spec.timestamp
+      const offset = listOffsetTx(this.db, topic, partition, {timestamp: target})
+      if (offset === null) return null
+      // The timestamp of the record found: read it from its batch.
+      const fetched = fetchTx(this.db, topic, partition, offset, {maxBytes: 1})
+      let timestamp = -1
+      for (const b of fetched.batches)
+        forEachRecord(b.data, checkBatch(b.data), (r) => {
+          if (r.offset !== offset) return
+          timestamp = r.timestamp
+          return false
+        })
+      return {offset, timestamp}
+    })
+  }
+
+  async hasStoreMembers(groupId: string): Promise<boolean> {
+    return (this.db.stmt('memberCount').pluck().get(groupId) as number) > 0
+  }
+
+  async groupIds(): Promise<string[]> {
+    return this.db.stmt('wireGroupIds').pluck().all() as string[]
+  }
+
+  async deleteGroup(groupId: string): Promise<boolean> {
+    return this.db.immediate(() => this.db.stmt('wireGroupDelete').run({groupId}).changes > 0)
+  }
+
+  async deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
+    this.db.immediate(() => {
+      for (const p of partitions) this.db.stmt('wireOffsetDelete').run(groupId, p.topic, p.partition)
+    })
   }
 
   async waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,16 @@
 // The engine's public surface: commands import from here and nowhere else in src/engine.
 import {type Broker, type BrokerOptions, EmbeddedBroker} from './broker.js'
 
-export type {Acks, Broker, BrokerOptions, TopicMetadata} from './broker.js'
+export type {
+  Acks,
+  Broker,
+  BrokerOptions,
+  OffsetAndTimestamp,
+  ProduceOutcome,
+  TopicListing,
+  TopicMetadata,
+} from './broker.js'
+export type {ProducerIdAndEpoch} from './producers.js'
 export type {AssignorName} from './assignors.js'
 export type {CommittedOffset, JoinGroupRequest, MemberAssignment} from './groups.js'
 export type {BrokerConfig} from './broker-config.js'

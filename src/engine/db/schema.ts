@@ -92,4 +92,27 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (group_id, topic, partition)
   ) STRICT, WITHOUT ROWID;
   `,
+  // kt broker: idempotent producers. A producer id with its current epoch, and per partition the
+  // sequence range and offsets of the producer's last appended batch, so that a retried batch
+  // is answered with its original offsets instead of being stored twice.
+  `
+  CREATE TABLE producer_ids (
+    producer_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    epoch       INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE producer_sequences (
+    producer_id    INTEGER NOT NULL,
+    topic_id       INTEGER NOT NULL,
+    partition      INTEGER NOT NULL,
+    epoch          INTEGER NOT NULL,
+    first_sequence INTEGER NOT NULL,
+    last_sequence  INTEGER NOT NULL,
+    base_offset    INTEGER NOT NULL,
+    last_offset    INTEGER NOT NULL,
+    PRIMARY KEY (producer_id, topic_id, partition),
+    FOREIGN KEY (topic_id, partition) REFERENCES partitions (topic_id, partition) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+  `,
 ]

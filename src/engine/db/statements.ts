@@ -75,6 +75,24 @@ export const SQL = {
   offsetsOfGroup: `SELECT topic, partition, committed_offset FROM group_offsets
                    WHERE group_id = ? ORDER BY topic, partition`,
   topicPartitionCount: `SELECT partition_count FROM topics WHERE name = ?`,
+  // kt broker (wire protocol): topics with their ids, idempotent producer state, group admin.
+  wireTopics: `SELECT name, topic_uuid, partition_count, is_internal FROM topics ORDER BY name`,
+  wireProducerInsert: `INSERT INTO producer_ids (epoch, created_at) VALUES (0, ?)`,
+  wireProducerById: `SELECT producer_id, epoch FROM producer_ids WHERE producer_id = ?`,
+  wireProducerSetEpoch: `UPDATE producer_ids SET epoch = ? WHERE producer_id = ?`,
+  wireSequenceOf: `SELECT epoch, first_sequence, last_sequence, base_offset, last_offset FROM producer_sequences
+                   WHERE producer_id = ? AND topic_id = ? AND partition = ?`,
+  wireSequenceUpsert: `INSERT INTO producer_sequences (producer_id, topic_id, partition, epoch, first_sequence,
+                                                       last_sequence, base_offset, last_offset)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (producer_id, topic_id, partition) DO UPDATE SET
+                         epoch = excluded.epoch, first_sequence = excluded.first_sequence,
+                         last_sequence = excluded.last_sequence, base_offset = excluded.base_offset,
+                         last_offset = excluded.last_offset`,
+  wireGroupIds: `SELECT group_id FROM groups ORDER BY group_id`,
+  wireGroupDelete: `DELETE FROM groups WHERE group_id = @groupId
+                      AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = @groupId)`,
+  wireOffsetDelete: `DELETE FROM group_offsets WHERE group_id = ? AND topic = ? AND partition = ?`,
 } as const
 
 export type StatementName = keyof typeof SQL

@@ -1,0 +1,16 @@
+// The Kafka wire codec: primitives, headers, and one schema per API. No sockets, no SQL.
+export * as apis from './apis.js'
+export {SCHEMAS} from './apis.js'
+export {ProtocolError, Reader, Writer, ZERO_UUID} from './io.js'
+export {
+  decodeRequest,
+  decodeResponse,
+  encodeRequest,
+  encodeResponse,
+  isFlexible,
+  peekRequestHeader,
+  type RequestHeader,
+  schemaFor,
+} from './messages.js'
+export {type ApiSchema, type Field, type Message, type Primitive, within} from './schema.js'
+export {ERROR_CODES, errorCode, type ErrorName} from './errors.js'

@@ -1,0 +1,38 @@
+// What every request handler receives: the store, this broker's identity and listeners, the
+// in-process group coordinator, and the wake-up for long-polling fetches.
+import type {Broker} from '../engine/index.js'
+import type {RequestHeader} from '../protocol/index.js'
+import type {GroupCoordinator} from './groups/coordinator.js'
+import type {StoreChanges} from './store-changes.js'
+
+export interface Endpoint {
+  host: string
+  port: number
+}
+
+export interface ServerContext {
+  broker: Broker
+  nodeId: number
+  clusterId: string
+  /** Where clients reconnect: Metadata's and FindCoordinator's broker address. */
+  advertised: Endpoint
+  groups: GroupCoordinator
+  changes: StoreChanges
+  /** Aborted when the broker stops: long polls return at once. */
+  stopping: AbortSignal
+}
+
+/** The connection a request came in on. */
+export interface Peer {
+  /** Kafka's client host, as DescribeGroups shows it: "/127.0.0.1". */
+  host: string
+  /** Resolves when the connection closes (a group member's session is then left to time out). */
+  id: number
+}
+
+export type Handler = (
+  ctx: ServerContext,
+  body: Record<string, unknown>,
+  header: RequestHeader,
+  peer: Peer,
+) => Promise<Record<string, unknown> | null>
