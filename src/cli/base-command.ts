@@ -9,7 +9,8 @@ import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {EXIT, UsageError} from './errors.js'
 import {withOptionalValues} from './optional-values.js'
 import {CLIENT_HOST, isProcessAlive} from './process.js'
-import type {CommandSession, ExitStatus} from './session.js'
+import {openRemote, type RemoteFlags} from './flags.js'
+import type {ClientProperties, CommandSession, ExitStatus} from './session.js'
 
 export abstract class KtCommand extends Command {
   static override baseFlags = {
@@ -27,6 +28,8 @@ export abstract class KtCommand extends Command {
   /** Prefix of runtime error lines; kafka-topics uses its own. */
   protected errorPrefix = 'Error: '
   private brokerInstance: Broker | undefined
+  /** --bootstrap-server / --command-config as parsed: the run works against that cluster. */
+  private remote: RemoteFlags | undefined
 
   override async init(): Promise<void> {
     await super.init()
@@ -49,10 +52,24 @@ export abstract class KtCommand extends Command {
     }
   }
 
-  /** Opens the store once per run; broker warnings go to stderr. */
-  protected async broker(dataDir: string | undefined): Promise<Broker> {
+  protected override async parse<
+    F extends Interfaces.OutputFlags<Interfaces.FlagInput>,
+    B extends Interfaces.OutputFlags<Interfaces.FlagInput>,
+    A extends Interfaces.OutputArgs<Interfaces.ArgInput>,
+  >(options?: Interfaces.Input<F, B, A>, argv?: string[]): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const flags = parsed.flags as RemoteFlags
+    if (flags['bootstrap-server'] !== undefined) this.remote = flags
+    return parsed
+  }
+
+  /** Opens the store (or connects to --bootstrap-server's cluster) once per run; warnings go to stderr. */
+  protected async broker(dataDir: string | undefined, client?: ClientProperties): Promise<Broker> {
     if (!this.brokerInstance) {
-      this.brokerInstance = await openBroker(dataDir ?? join(homedir(), '.kt'), {host: CLIENT_HOST, isProcessAlive})
+      const dir = dataDir ?? join(homedir(), '.kt')
+      this.brokerInstance = this.remote
+        ? await openRemote(this.id ?? 'kt', dir, this.remote, client)
+        : await openBroker(dir, {host: CLIENT_HOST, isProcessAlive})
       for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
     }
 
@@ -92,7 +109,7 @@ export abstract class KtCommand extends Command {
 
   /** The store and error reporting, for the tool's run function in src/cli. */
   protected get session(): CommandSession {
-    return {broker: (dataDir) => this.broker(dataDir), report: (error) => this.report(error)}
+    return {broker: (dataDir, client) => this.broker(dataDir, client), report: (error) => this.report(error)}
   }
 
   /** Ends the run with the status the tool's run function returned. */
