@@ -90,6 +90,8 @@ export async function openRemote(
 ): Promise<Broker> {
   checkRemoteFlags(flags)
   const properties = readPropertiesFile(flags['command-config'], '--command-config')
+  // --command-config holds connection settings only: anything else in it is named as ignored.
+  const unused = [...properties.keys(), ...(client?.unused ?? [])]
   for (const [k, v] of client?.properties ?? []) properties.set(k, v)
   const fromFlag = flags['bootstrap-server']!
   const {openRemoteBroker, parseBootstrapServers} = await import('../remote/index.js')
@@ -97,7 +99,7 @@ export async function openRemote(
     {
       bootstrapServers: parseBootstrapServers(fromFlag),
       properties,
-      unused: client?.unused,
+      unused,
     },
     {clientId: CLIENT_IDS[commandId] ?? 'adminclient-1', dataDir},
   )

@@ -92,12 +92,13 @@ export class RemoteBroker implements Broker {
     this.ctx = {
       bootstrap: settings.bootstrapBrokers.join(','),
       security:
-        settings.securityProtocol === 'PLAINTEXT' ? undefined : `security.protocol=${settings.securityProtocol}`,
+        settings.securityProtocol === 'PLAINTEXT'
+          ? undefined
+          : `security.protocol=${settings.securityProtocol}${settings.sasl ? ` sasl.mechanism=${settings.sasl.mechanism}` : ''}`,
     }
     // What kt's client layer reads of a broker's configuration. Topics are created with the
-    // cluster's defaults (-1 partitions / replication factor); auto-creation by a producer or a
-    // subscriber is the cluster's own decision (its auto.create.topics.enable), asked for through
-    // Metadata as Kafka's clients do.
+    // cluster's defaults (-1 partitions / replication factor), also when a producer or subscriber
+    // creates its missing topic (kt's auto-creation; allow.auto.create.topics=false turns it off).
     this.config = {
       autoCreateTopics: true,
       defaultReplicationFactor: -1,

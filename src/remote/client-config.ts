@@ -170,6 +170,7 @@ export function resolveClientConfig(target: RemoteTarget, clientId: string): Res
   }
 
   for (const name of target.unused ?? []) if (!HONOURED_CONNECTION_CONFIGS.has(name)) ignored.add(name)
+  ignored.delete('bootstrap.servers')
   // Security settings that mean nothing under the chosen protocol.
   for (const name of props.keys()) {
     if (!usesSasl && (name === 'sasl.mechanism' || name === 'sasl.jaas.config')) ignored.add(name)

@@ -104,6 +104,13 @@ export function toKtError(error: unknown, ctx: ErrorContext): Error {
     )
 
   const network = all.find((e) => e.code === 'PLT_KFK_NETWORK')
+  // A listener that does not speak the configured security protocol drops the connection
+  // during the SASL or TLS handshake: say which setting to check.
+  if (network && ctx.security)
+    return kafkaError(
+      ctx.security.includes('SASL') ? 'SASL_AUTHENTICATION_FAILED' : 'NETWORK_EXCEPTION',
+      `Connection to ${ctx.bootstrap} failed with ${ctx.security}: ${network.message.replace(/\.$/, '')} (does the listener accept that security protocol?)`,
+    )
   if (network)
     return kafkaError(
       'NETWORK_EXCEPTION',
