@@ -74,6 +74,7 @@ export class RemoteBroker implements Broker {
   private readonly members = new Map<string, Member>()
   /** Partition leaders by topic, from the library's metadata cache. */
   private readonly leaders = new Map<string, number[]>()
+  private readonly connections = new Map<number, Kafka.Connection>()
   /** Fetches started ahead of the caller (the next position of a partition just returned). */
   private readonly ahead = new Map<string, {offset: number; result: Promise<FetchedPartition>}>()
   /** The partitions and positions fetched since the last wait: what waitForChange long-polls. */
@@ -358,10 +359,14 @@ export class RemoteBroker implements Broker {
   }
 
   private async connectionTo(nodeId: number): Promise<Kafka.Connection> {
+    // The library looks the broker up in its metadata on every call: keep open connections.
+    const cached = this.connections.get(nodeId)
+    if (cached?.isConnected()) return cached
     const connections = await this.call(() => this.admin.connectToBrokers([nodeId]))
     const connection = connections.get(nodeId)
     if (!connection)
       throw kafkaError('BROKER_NOT_AVAILABLE', `Broker ${nodeId} is not available at ${this.ctx.bootstrap}`)
+    this.connections.set(nodeId, connection)
     return connection
   }
 
