@@ -749,14 +749,18 @@ export class RemoteBroker implements Broker {
     return this.heartbeat(req.groupId, req.memberId)
   }
 
-  /** The handover's cheap check (branch `groups`): gone when the library lost the membership. */
+  /**
+   * The handover's cheap check (branch `groups`), answered locally: the library heartbeats and
+   * rejoins in the background, so a new generation shows here without a request. The member is
+   * gone when the library lost it for good (its rejoin failed) or joined again under a new id.
+   */
   async checkMember(
     groupId: string,
     memberId: string,
-  ): Promise<{gone: boolean; generation: number; due: boolean; assignAfter: number}> {
+  ): Promise<{gone: boolean; generation: number; due: boolean; assignAfter: number; localPeers: number[]}> {
     const member = this.members.get(groupId)
-    const gone = !member || member.consumer.memberId !== memberId || !member.consumer.isActive()
-    return {assignAfter: 0, due: false, gone, generation: member?.consumer.generationId ?? -1}
+    const gone = !member || member.failure !== undefined || member.consumer.memberId !== memberId
+    return {assignAfter: 0, due: false, generation: member?.consumer.generationId ?? -1, gone, localPeers: []}
   }
 
   async leaveGroup(groupId: string, memberId: string): Promise<void> {
