@@ -178,6 +178,33 @@ describe('the tour against kt broker matches the embedded store', () => {
   }, 60_000)
 })
 
+describe('producing through the wire', () => {
+  test('many small batches of one flush arrive whole and in order', async () => {
+    const dir = tempDir()
+    const remote = ['--bootstrap-server', address]
+    await kt(dir, ['topics', '--create', '--topic', 'small-batches', '--partitions', '1', ...remote])
+    const input = Array.from({length: 5000}, (_, i) => `record-${i}-${'z'.repeat(i % 50)}`).join('\n') + '\n'
+    // 512-byte batches: about 300 of them in one flush, sent as a few merged requests.
+    const produced = await kt(dir, ['console-producer', '--topic', 'small-batches', '--batch-size', '512', ...remote], {
+      input,
+    })
+    expect({status: produced.status, stderr: produced.stderr}).toEqual({status: 0, stderr: ''})
+    const consumed = await kt(dir, [
+      'console-consumer',
+      '--topic',
+      'small-batches',
+      '--partition',
+      '0',
+      '--offset',
+      'earliest',
+      '--max-messages',
+      '5000',
+      ...remote,
+    ])
+    expect(printed(consumed)).toEqual({status: 0, stderr: 'Processed a total of 5000 messages\n', stdout: input})
+  }, 60_000)
+})
+
 describe('connection failures are one line', () => {
   test('a closed local port fails at once, naming the address', async () => {
     const port = await closedPort()
