@@ -90,7 +90,9 @@ export class RemoteBroker implements Broker {
     readonly warnings: readonly string[],
     private readonly dataDir: string,
   ) {
-    this.admin = new lib.Admin(this.clientOptions(settings.clientId))
+    // The Admin does not retry on its own: a timeout is final at once (one request timeout, not
+    // one per retry); stale-metadata errors are retried once by call().
+    this.admin = new lib.Admin({...this.clientOptions(settings.clientId), retries: 0})
     this.wire = createWire(lib)
     this.ctx = {
       bootstrap: settings.bootstrapBrokers.join(','),
@@ -136,10 +138,21 @@ export class RemoteBroker implements Broker {
 
   /** Runs a library call, turning its errors into Kafka's one-line messages. */
   async call<T>(fn: () => Promise<T>, ctx: Partial<ErrorContext> = {}): Promise<T> {
-    try {
-      return await fn()
-    } catch (error) {
-      throw toKtError(error, {...this.ctx, ...ctx})
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn()
+      } catch (error) {
+        // A leader or coordinator that moved: look again once, after the retry backoff.
+        const stale = (error as {findBy?: (p: string, v: unknown) => unknown}).findBy?.('hasStaleMetadata', true)
+        if (attempt < this.settings.retries && stale) {
+          this.admin.clearMetadata()
+          this.leaders.clear()
+          await sleep(this.settings.retryDelay)
+          continue
+        }
+
+        throw toKtError(error, {...this.ctx, ...ctx})
+      }
     }
   }
 

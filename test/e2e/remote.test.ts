@@ -219,6 +219,36 @@ describe('connection failures are one line', () => {
     expect(Date.now() - started).toBeLessThan(25_000)
   }, 60_000)
 
+  test('a broker that never answers fails after request.timeout.ms, not later', async () => {
+    // Accepts connections and never answers a request.
+    const silent = createServer(() => {})
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const {port} = silent.address() as {port: number}
+    const dir = tempDir()
+    const config = join(dir, 'client.properties')
+    writeFileSync(config, 'request.timeout.ms=1500\n')
+    try {
+      const started = Date.now()
+      const r = await kt(dir, [
+        'topics',
+        '--list',
+        '--bootstrap-server',
+        `127.0.0.1:${port}`,
+        '--command-config',
+        config,
+      ])
+      expect(printed(r)).toEqual({
+        status: 1,
+        stderr: `Error while executing topic command : Timed out waiting for the cluster at 127.0.0.1:${port} (Request timed out)\n`,
+        stdout: '',
+      })
+      // One request timeout plus start-up, far from Kafka's default 30 s (generous: shared CI cores).
+      expect(Date.now() - started).toBeLessThan(20_000)
+    } finally {
+      silent.close()
+    }
+  }, 60_000)
+
   test('the consumer against a closed port: the error, then the count', async () => {
     const port = await closedPort()
     const r = await kt(tempDir(), ['console-consumer', '--topic', 't', '--bootstrap-server', `127.0.0.1:${port}`])
