@@ -6,14 +6,17 @@
 // shared/reference/remote-mode.md.
 import {type ChildProcess} from 'node:child_process'
 import {createServer} from 'node:net'
-import {writeFileSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import Database from 'better-sqlite3'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
 import {kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 const tempDir = tempDirsForFile()
+/** The tour covers kt consumer-groups once that command is part of the build. */
+const HAS_CONSUMER_GROUPS = existsSync(fileURLToPath(new URL('../../lib/commands/consumer-groups.js', import.meta.url)))
 
 let broker: ChildProcess | undefined
 let brokerDir = ''
@@ -106,6 +109,24 @@ async function tour(run: (args: string[], input?: string) => Promise<KtResult>, 
     '5',
     ...show,
   ])
+  if (HAS_CONSUMER_GROUPS) {
+    // kt consumer-groups (branch cgcmd): the lag, the reset plan, the reset, and the replay.
+    await step('describe the lag', ['consumer-groups', '--describe', '--group', 'tour-group'])
+    const reset = ['consumer-groups', '--reset-offsets', '--to-earliest', '--group', 'tour-group', '--topic', 'tour']
+    await step('reset plan', reset)
+    await step('reset', [...reset, '--execute'])
+    await step('replay', [
+      'console-consumer',
+      '--topic',
+      'tour',
+      '--group',
+      'tour-group',
+      '--max-messages',
+      '35',
+      ...show,
+    ])
+  }
+
   await step('one partition from an offset', [
     'console-consumer',
     '--topic',
