@@ -16,16 +16,8 @@ import type {RemoteBroker} from './broker.js'
 
 type Lib = typeof Kafka
 
-export type GroupState =
-  | 'Assigning'
-  | 'CompletingRebalance'
-  | 'Dead'
-  | 'Empty'
-  | 'NotReady'
-  | 'PreparingRebalance'
-  | 'Reconciling'
-  | 'Stable'
-  | 'Unknown'
+/** The classic protocol's states, as the engine's group administration names them. */
+export type GroupState = 'CompletingRebalance' | 'Dead' | 'Empty' | 'PreparingRebalance' | 'Stable'
 
 export interface GroupListing {
   groupId: string
@@ -125,18 +117,20 @@ const UNKNOWN_PARTITION = 'This server does not host this topic-partition.'
 
 /** The library's state names (upper case, no underscores) as Kafka's tools print them. */
 const STATES: Record<string, GroupState> = {
-  ASSIGNING: 'Assigning',
   COMPLETINGREBALANCE: 'CompletingRebalance',
   DEAD: 'Dead',
   EMPTY: 'Empty',
-  NOTREADY: 'NotReady',
   PREPARINGREBALANCE: 'PreparingRebalance',
-  RECONCILING: 'Reconciling',
   STABLE: 'Stable',
 }
 
+/**
+ * A classic group's state. kt lists classic groups only (ListGroups types ['classic']);
+ * DescribeGroups answers Dead for a KIP-848 consumer-protocol group, and so does this for any
+ * state name it does not know.
+ */
 export function groupState(raw: string | undefined): GroupState {
-  return STATES[(raw ?? '').toUpperCase().replaceAll('_', '')] ?? 'Unknown'
+  return STATES[(raw ?? '').toUpperCase().replaceAll('_', '')] ?? 'Dead'
 }
 
 const key = (tp: TopicPartition) => `${tp.partition}\u0000${tp.topic}`

@@ -172,6 +172,12 @@ describe('the tour against kt broker matches the embedded store', () => {
     )
     expect(remote.steps).toEqual(embedded.steps)
     expect(embedded.steps['consume 20'].stderr).toBe('Processed a total of 20 messages\n')
+    if (HAS_CONSUMER_GROUPS) {
+      expect(embedded.steps['describe the lag'].stdout).toMatch(/^\nGROUP +TOPIC +PARTITION +CURRENT-OFFSET/)
+      expect(embedded.steps.reset.stdout).toContain('NEW-OFFSET')
+      expect(embedded.steps.replay.stderr).toBe('Processed a total of 35 messages\n')
+    }
+
     expect(embedded.steps['create again']).toEqual({
       status: 1,
       stderr: "Error while executing topic command : Topic 'tour' already exists.\n",
