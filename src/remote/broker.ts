@@ -108,6 +108,8 @@ export class RemoteBroker implements Broker {
       autoCreateTopics: true,
       defaultReplicationFactor: -1,
       deleteTopicEnable: true,
+      // Kafka's group.initial.rebalance.delay.ms default; the cluster applies its own.
+      groupInitialRebalanceDelayMs: 3000,
       groupMaxSessionTimeoutMs: 1_800_000,
       groupMinSessionTimeoutMs: 6000,
       ignored: [],

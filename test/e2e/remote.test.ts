@@ -163,13 +163,16 @@ function offsetRows(dir: string, group: string): unknown[] {
 describe('the tour against kt broker matches the embedded store', () => {
   test('same output, byte for byte; same committed offsets', async () => {
     const embeddedDir = tempDir()
-    const embedded = await tour((args, input) => kt(embeddedDir, args, {input, timeoutMs: 60_000}), embeddedDir)
-    // The remote runs' own data dir stays empty: everything goes to the broker's store.
+    // The remote runs' own data dir stays empty: everything goes to the broker's store. The two
+    // tours touch different stores, so they run side by side.
     const clientDir = tempDir()
-    const remote = await tour(
-      (args, input) => kt(clientDir, [...args, '--bootstrap-server', address], {input, timeoutMs: 60_000}),
-      brokerDir,
-    )
+    const [embedded, remote] = await Promise.all([
+      tour((args, input) => kt(embeddedDir, args, {input, timeoutMs: 120_000}), embeddedDir),
+      tour(
+        (args, input) => kt(clientDir, [...args, '--bootstrap-server', address], {input, timeoutMs: 120_000}),
+        brokerDir,
+      ),
+    ])
     expect(remote.steps).toEqual(embedded.steps)
     expect(embedded.steps['consume 20'].stderr).toBe('Processed a total of 20 messages\n')
     if (HAS_CONSUMER_GROUPS) {
@@ -188,7 +191,7 @@ describe('the tour against kt broker matches the embedded store', () => {
     expect(remote.rows).toEqual(embedded.rows)
     expect(embedded.rows).toHaveLength(3)
     expect((embedded.rows as Array<{committed_offset: number}>).reduce((n, r) => n + r.committed_offset, 0)).toBe(35)
-  }, 240_000)
+  }, 600_000)
 
   test('KT_BOOTSTRAP_SERVER stands for --bootstrap-server', async () => {
     const dir = tempDir()
