@@ -194,7 +194,7 @@ function positiveMs(props: ReadonlyMap<string, string>, name: string, fallback: 
  * `<class> required username="u" password="p";` (Java's JAAS syntax, quoted values).
  */
 export function parseJaasConfig(jaas: string): {username: string; password: string} {
-  const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\s+(.*?);?\s*$/s.exec(jaas)
+  const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b\s*(.*?);?\s*$/s.exec(jaas)
   if (!m)
     throw new KtError(
       'INVALID_CONFIG',
