@@ -703,6 +703,14 @@ export class RemoteBroker implements Broker {
   // ---------------------------------------------------------------------------------------------
   // Group membership: the library's Consumer joins, syncs and heartbeats with the coordinator.
 
+  /**
+   * Joins through the library's Consumer, which then heartbeats and, when the coordinator starts
+   * a rebalance, rejoins on its own (Kafka's eager protocol). Known gap: Java's consumer commits
+   * what it processed before rejoining (onPartitionsRevoked); here kt's Consumer learns of the
+   * new generation only afterwards, so records printed but not yet committed (auto.commit.interval.ms)
+   * on a partition that moves may be printed again by its new owner — at-least-once, as Kafka
+   * promises, but more often than Java's console consumer.
+   */
   async joinGroup(req: JoinGroupRequest): Promise<RemoteMemberAssignment> {
     await this.leaveIfMember(req.groupId)
     const sessionTimeout = req.sessionTimeoutMs
