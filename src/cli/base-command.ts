@@ -52,6 +52,7 @@ export abstract class KtCommand extends Command {
     }
   }
 
+  /** Every command parses its flags here: a --bootstrap-server (or KT_BOOTSTRAP_SERVER) picks the cluster. */
   protected override async parse<
     F extends Interfaces.OutputFlags<Interfaces.FlagInput>,
     B extends Interfaces.OutputFlags<Interfaces.FlagInput>,
@@ -64,11 +65,11 @@ export abstract class KtCommand extends Command {
   }
 
   /** Opens the store (or connects to --bootstrap-server's cluster) once per run; warnings go to stderr. */
-  protected async broker(dataDir: string | undefined, client?: ClientProperties): Promise<Broker> {
+  protected async broker(dataDir: string | undefined, options: {client?: ClientProperties} = {}): Promise<Broker> {
     if (!this.brokerInstance) {
       const dir = dataDir ?? join(homedir(), '.kt')
       this.brokerInstance = this.remote
-        ? await openRemote(this.id ?? 'kt', dir, this.remote, client)
+        ? await openRemote(this.id ?? 'kt', dir, this.remote, options.client)
         : await openBroker(dir, {host: CLIENT_HOST, isProcessAlive})
       for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
     }
@@ -109,7 +110,7 @@ export abstract class KtCommand extends Command {
 
   /** The store and error reporting, for the tool's run function in src/cli. */
   protected get session(): CommandSession {
-    return {broker: (dataDir, client) => this.broker(dataDir, client), report: (error) => this.report(error)}
+    return {broker: (dataDir, client) => this.broker(dataDir, {client}), report: (error) => this.report(error)}
   }
 
   /** Ends the run with the status the tool's run function returned. */
