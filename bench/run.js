@@ -4,7 +4,7 @@
 //
 //   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain space retention latency idle
 //                                      groups-describe groups-watch-idle
-//                                      broker-produce broker-drain broker-latency broker-idle
+//                                      broker-produce broker-drain broker-latency broker-idle remote
 //
 // Each figure is the median of several runs; the machine's noise shows in the spread column.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
@@ -660,6 +660,135 @@ async function brokerIdle() {
   )
 }
 
+/** Starts `kt broker` on an ephemeral port over a fresh store; resolves to its address and a stop function. */
+async function startRemoteBroker(name) {
+  const dir = freshStore(name)
+  mkdirSync(dir, {recursive: true})
+  // Consumers without --group get a generated group: no 3 s wait for more members.
+  writeFileSync(join(dir, 'server.properties'), 'group.initial.rebalance.delay.ms=0\n')
+  const child = spawn('node', [BIN, 'broker', '--listeners', 'PLAINTEXT://127.0.0.1:0'], {
+    env: {...process.env, KT_DATA_DIR: dir},
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const address = await new Promise((resolve, reject) => {
+    let err = ''
+    child.stderr.on('data', (d) => {
+      err += d.toString()
+      const m = /listening on PLAINTEXT:\/\/(\S+) /.exec(err)
+      if (m) resolve(m[1])
+    })
+    child.on('exit', (code) => reject(new Error(`kt broker exited (${code}): ${err}`)))
+  })
+  return {
+    address,
+    stop: () =>
+      new Promise((r) => {
+        child.on('close', r)
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+/**
+ * --bootstrap-server into kt broker: produce and drain 1M × 100 B through the wire protocol, and
+ * `topics --list`'s cost, each beside the same work on the embedded store.
+ */
+async function remote() {
+  const file = await valuesFile()
+  const bytes = statSync(file).size
+  const remoteTimes = []
+  const embeddedTimes = []
+  const drainRemote = []
+  const drainEmbedded = []
+  for (let i = 0; i < RUNS; i++) {
+    const broker = await startRemoteBroker('remote-broker')
+    const b = `--bootstrap-server ${broker.address}`
+    const client = freshStore('remote-client')
+    try {
+      execFileSync('node', [BIN, 'topics', '--create', '--topic', 't', '--partitions', '1', ...b.split(' ')], {
+        env: {...process.env, KT_DATA_DIR: client},
+      })
+      remoteTimes.push(
+        time(`${kt(`console-producer --topic t --producer-property acks=1 ${b}`)} < ${file}`, {KT_DATA_DIR: client}),
+      )
+      drainRemote.push(
+        time(`${kt(`console-consumer --topic t --from-beginning --exit-at-end ${b}`)} > /dev/null`, {
+          KT_DATA_DIR: client,
+        }),
+      )
+      const described = JSON.parse(
+        execFileSync('node', [BIN, 'topics', '--describe', '--topic', 't', '--json', ...b.split(' ')], {
+          env: {...process.env, KT_DATA_DIR: client},
+        }),
+      )
+      const stored = described.topics[0].partitions.reduce((n, p) => n + p.recordCount, 0)
+      if (stored !== RECORDS) throw new Error(`remote produce stored ${stored} records, expected ${RECORDS}`)
+    } finally {
+      await broker.stop()
+    }
+
+    const dir = freshStore('remote-embedded')
+    execFileSync('node', [BIN, 'topics', '--create', '--topic', 't', '--partitions', '1'], {
+      env: {...process.env, KT_DATA_DIR: dir},
+    })
+    embeddedTimes.push(
+      time(`${kt('console-producer --topic t --producer-property acks=1')} < ${file}`, {KT_DATA_DIR: dir}),
+    )
+    drainEmbedded.push(
+      time(`${kt('console-consumer --topic t --from-beginning --exit-at-end')} > /dev/null`, {KT_DATA_DIR: dir}),
+    )
+  }
+
+  const r = median(remoteTimes)
+  const e = median(embeddedTimes)
+  row(
+    `remote produce: ${RECORDS / 1e6}M × 100 B → kt broker, acks=1`,
+    `${rate(RECORDS, r)}, ${mbps(bytes, r)} (${spread(remoteTimes)})`,
+    'embedded produce, same file',
+    rate(RECORDS, e),
+    `${(e / r).toFixed(2)} of embedded`,
+    'target ≥ 250,000 rec/s',
+  )
+  const dr = median(drainRemote)
+  const de = median(drainEmbedded)
+  row(
+    `remote drain: ${RECORDS / 1e6}M from kt broker → /dev/null`,
+    `${rate(RECORDS, dr)}, ${mbps(bytes, dr)} (${spread(drainRemote)})`,
+    'embedded drain, same data',
+    rate(RECORDS, de),
+    `${(de / dr).toFixed(2)} of embedded`,
+    'target ≥ 500,000 rec/s',
+  )
+
+  const broker = await startRemoteBroker('remote-list')
+  try {
+    const client = freshStore('remote-list-client')
+    const embedded = freshStore('remote-list-embedded')
+    for (const env of [{KT_DATA_DIR: embedded}, {KT_BOOTSTRAP_SERVER: broker.address, KT_DATA_DIR: client}])
+      for (const t of ['a', 'b', 'c'])
+        execFileSync('node', [BIN, 'topics', '--create', '--topic', t], {env: {...process.env, ...env}})
+    const listRemote = []
+    const listEmbedded = []
+    for (let i = 0; i < 9; i++) {
+      listEmbedded.push(time(kt('topics --list'), {KT_DATA_DIR: embedded}))
+      listRemote.push(time(kt(`topics --list --bootstrap-server ${broker.address}`), {KT_DATA_DIR: client}))
+    }
+
+    const lr = median(listRemote)
+    const le = median(listEmbedded)
+    row(
+      'remote: kt topics --list --bootstrap-server (3 topics)',
+      `${lr.toFixed(0)} ms (${spread(listRemote)})`,
+      'embedded kt topics --list',
+      `${le.toFixed(0)} ms`,
+      `${(lr / le).toFixed(2)}× embedded`,
+      'target ≤ 2×',
+    )
+  } finally {
+    await broker.stop()
+  }
+}
+
 const scenarios = {
   'broker-drain': brokerDrain,
   'broker-idle': brokerIdle,
@@ -674,6 +803,7 @@ const scenarios = {
     await latency('1')
   },
   produce: () => produce(false),
+  remote,
   retention,
   space,
   'produce-keyed': () => produce(true),
@@ -697,6 +827,7 @@ const ORDER = [
   'broker-drain',
   'broker-latency',
   'broker-idle',
+  'remote',
 ]
 const order = [...ORDER, ...Object.keys(scenarios).filter((s) => !ORDER.includes(s))].filter((s) => wanted.includes(s))
 console.log(

@@ -8,7 +8,8 @@ import {normalizeKafkaArgv} from './argv.js'
 import {Command, Errors, Flags, type Interfaces} from './oclif.js'
 import {EXIT, UsageError} from './errors.js'
 import {CLIENT_HOST, isProcessAlive} from './process.js'
-import type {CommandSession, ExitStatus} from './session.js'
+import {openRemote, type RemoteFlags} from './flags.js'
+import type {ClientProperties, CommandSession, ExitStatus} from './session.js'
 
 export abstract class KtCommand extends Command {
   static override baseFlags = {
@@ -31,6 +32,8 @@ export abstract class KtCommand extends Command {
   private brokerInstance: Broker | undefined
   /** The data dir of the store this run opened, for naming it in storage errors. */
   private dataDir: string | undefined
+  /** --bootstrap-server / --command-config as parsed: the run works against that cluster. */
+  private remote: RemoteFlags | undefined
 
   override async init(): Promise<void> {
     await super.init()
@@ -53,15 +56,31 @@ export abstract class KtCommand extends Command {
     }
   }
 
-  /** Opens the store once per run; broker warnings go to stderr. */
-  protected async broker(dataDir: string | undefined): Promise<Broker> {
+  /** Every command parses its flags here: a --bootstrap-server (or KT_BOOTSTRAP_SERVER) picks the cluster. */
+  protected override async parse<
+    F extends Interfaces.OutputFlags<Interfaces.FlagInput>,
+    B extends Interfaces.OutputFlags<Interfaces.FlagInput>,
+    A extends Interfaces.OutputArgs<Interfaces.ArgInput>,
+  >(options?: Interfaces.Input<F, B, A>, argv?: string[]): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const flags = parsed.flags as RemoteFlags
+    if (flags['bootstrap-server'] !== undefined) this.remote = flags
+    return parsed
+  }
+
+  /** Opens the store (or connects to --bootstrap-server's cluster) once per run; warnings go to stderr. */
+  protected async broker(dataDir: string | undefined, options: {client?: ClientProperties} = {}): Promise<Broker> {
     if (!this.brokerInstance) {
       this.dataDir = resolve(dataDir ?? join(homedir(), '.kt'))
-      // better-sqlite3 reads this when it loads its addon (at the first open): URI file names let
-      // the engine open a store on a read-only file system immutable. Data dirs are made
-      // absolute, so no store's own name is ever read as a URI.
-      process.env.SQLITE_USE_URI ??= '1'
-      this.brokerInstance = await openBroker(this.dataDir, {host: CLIENT_HOST, isProcessAlive})
+      if (this.remote)
+        this.brokerInstance = await openRemote(this.id ?? 'kt', this.dataDir, this.remote, options.client)
+      else {
+        // better-sqlite3 reads this when it loads its addon (at the first open): URI file names let
+        // the engine open a store on a read-only file system immutable. Data dirs are made
+        // absolute, so no store's own name is ever read as a URI.
+        process.env.SQLITE_USE_URI ??= '1'
+        this.brokerInstance = await openBroker(this.dataDir, {host: CLIENT_HOST, isProcessAlive})
+      }
       for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
     }
 
@@ -108,7 +127,7 @@ export abstract class KtCommand extends Command {
 
   /** The store and error reporting, for the tool's run function in src/cli. */
   protected get session(): CommandSession {
-    return {broker: (dataDir) => this.broker(dataDir), report: (error) => this.report(error)}
+    return {broker: (dataDir, client) => this.broker(dataDir, {client}), report: (error) => this.report(error)}
   }
 
   /** Ends the run with the status the tool's run function returned. */

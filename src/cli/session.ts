@@ -3,9 +3,19 @@
 // returns the exit status; the command ends the process with it.
 import type {Broker} from '../engine/index.js'
 
+/** A tool's own client properties (--producer.config / --consumer.config and -property options). */
+export interface ClientProperties {
+  properties: ReadonlyMap<string, string>
+  /** Known configs the tool does not use: against a cluster, named unless the connection honours them. */
+  unused: readonly string[]
+}
+
 export interface CommandSession {
-  /** Opens the store once per run (--data-dir, KT_DATA_DIR, or ~/.kt); its warnings go to stderr. */
-  broker(dataDir: string | undefined): Promise<Broker>
+  /**
+   * Opens the store once per run (--data-dir, KT_DATA_DIR, or ~/.kt), or connects to the cluster
+   * of --bootstrap-server with the client properties; its warnings go to stderr.
+   */
+  broker(dataDir: string | undefined, client?: ClientProperties): Promise<Broker>
   /** Writes the one stderr line for an error and returns the exit code it means. */
   report(error: Error): number
 }

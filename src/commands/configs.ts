@@ -63,7 +63,7 @@ export default class Configs extends KtCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Configs)
-    refuseRemoteFlags(flags)
+    refuseRemoteFlags('configs', flags)
     const options = parseConfigsOptions(flags)
     const broker = await this.broker(flags['data-dir'])
     const result = await runConfigsCommand(broker, options)

@@ -1,6 +1,6 @@
 import {KtCommand} from '../cli/base-command.js'
 import {Flags} from '../cli/oclif.js'
-import {jsonFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
+import {jsonFlag, checkRemoteFlags, remoteFlags} from '../cli/flags.js'
 import {commandLine, parseGroupsOptions, withOptionalValues} from '../cli/consumer-groups/options.js'
 import {runConsumerGroups} from '../cli/consumer-groups/run.js'
 import {StopController} from '../cli/signals.js'
@@ -96,7 +96,7 @@ export default class ConsumerGroups extends KtCommand {
   async run(): Promise<void> {
     const command = commandLine(this.argv)
     const {flags} = await this.parse(ConsumerGroups)
-    refuseRemoteFlags(flags)
+    checkRemoteFlags(flags)
     const options = parseGroupsOptions(flags, (line) => process.stderr.write(`${line}\n`))
     const broker = await this.broker(flags['data-dir'])
     const stop = new StopController()

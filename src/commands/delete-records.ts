@@ -36,7 +36,7 @@ export default class DeleteRecords extends KtCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(DeleteRecords)
-    refuseRemoteFlags(flags)
+    refuseRemoteFlags('delete-records', flags)
     const options = parseDeleteRecordsOptions(flags)
     const broker = await this.broker(flags['data-dir'])
     const results = await runDeleteRecords(broker, options)

@@ -188,7 +188,23 @@ export interface Broker {
    * last run by any process (or regardless, with force). Produce calls this after each append.
    */
   cleanLogs(force?: boolean): Promise<CleanerReport | undefined>
-  // kt broker (the wire protocol front door)
+
+  /**
+   * Resolves when another process may have changed the store, when timeoutMs passes, or when
+   * signal aborts — whichever is first. Cheap to call in a loop.
+   */
+  waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void>
+
+  close(): Promise<void>
+}
+
+/**
+ * The embedded store as `kt broker` serves it: the Broker, plus what only the wire protocol's
+ * front door needs (per-partition produce outcomes, idempotent producers, the groups it
+ * coordinates in its own process). A remote cluster is never served, so RemoteBroker has none
+ * of these.
+ */
+export interface StoreBroker extends Broker {
   /** Every topic with its id and partition count, sorted by name. */
   topicList(): Promise<TopicListing[]>
   /**
@@ -225,17 +241,9 @@ export interface Broker {
   setCommittedMetadata(groupId: string, entries: readonly (TopicPartition & {metadata: string})[]): Promise<void>
   /** The non-empty metadata strings of a group's committed offsets. */
   committedMetadata(groupId: string): Promise<(TopicPartition & {metadata: string})[]>
-
-  /**
-   * Resolves when another process may have changed the store, when timeoutMs passes, or when
-   * signal aborts — whichever is first. Cheap to call in a loop.
-   */
-  waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void>
-
-  close(): Promise<void>
 }
 
-export class EmbeddedBroker implements Broker {
+export class EmbeddedBroker implements StoreBroker {
   readonly warnings: string[] = []
   private watcher: ChangeWatcher | undefined
 

@@ -1,10 +1,12 @@
 // The engine's public surface: commands import from here and nowhere else in src/engine.
-import {type Broker, type BrokerOptions, EmbeddedBroker} from './broker.js'
+import {type Broker, type BrokerOptions, EmbeddedBroker, type StoreBroker} from './broker.js'
+import {KtError} from './errors.js'
 
 export type {
   Acks,
   Broker,
   BrokerOptions,
+  StoreBroker,
   OffsetAndTimestamp,
   ProduceOutcome,
   TopicListing,
@@ -66,4 +68,10 @@ export type * from './types.js'
 /** Opens (creating if needed) the store in dataDir and returns the embedded broker over it. */
 export async function openBroker(dataDir: string, options: BrokerOptions = {}): Promise<Broker> {
   return EmbeddedBroker.open(dataDir, options)
+}
+
+/** The broker as the store `kt broker` serves; a broker that is not the local store is refused. */
+export function storeBrokerOf(broker: Broker): StoreBroker {
+  if (broker instanceof EmbeddedBroker) return broker
+  throw new KtError('INVALID_REQUEST', 'kt broker serves the local store; it does not front another cluster')
 }

@@ -1,6 +1,6 @@
 // What every request handler receives: the store, this broker's identity and listeners, the
 // in-process group coordinator, and the wake-up for long-polling fetches.
-import type {Broker} from '../engine/index.js'
+import type {StoreBroker} from '../engine/index.js'
 import type {RequestHeader} from '../protocol/index.js'
 import type {GroupCoordinator} from './groups/coordinator.js'
 import type {StoreChanges} from './store-changes.js'
@@ -11,7 +11,7 @@ export interface Endpoint {
 }
 
 export interface ServerContext {
-  broker: Broker
+  broker: StoreBroker
   nodeId: number
   clusterId: string
   /** Where clients reconnect: Metadata's and FindCoordinator's broker address. */

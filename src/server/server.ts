@@ -6,7 +6,7 @@
 import {createServer, type Server, type Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
 
-import type {Broker} from '../engine/index.js'
+import type {StoreBroker} from '../engine/index.js'
 import {
   apis,
   decodeRequest,
@@ -38,7 +38,7 @@ export interface RequestLogEntry {
 }
 
 export interface KafkaServerOptions {
-  broker: Broker
+  broker: StoreBroker
   nodeId: number
   clusterId: string
   listen: Endpoint

@@ -2,7 +2,7 @@
 // process, and through the engine's change watch for every other writer (a kt console-producer,
 // another kt broker). One watch loop serves all waiters: the engine's watcher reports a change
 // to one caller only.
-import type {Broker} from '../engine/index.js'
+import type {StoreBroker} from '../engine/index.js'
 
 const WATCH_SLICE_MS = 1000
 
@@ -11,7 +11,7 @@ export class StoreChanges {
   private watching = false
 
   constructor(
-    private readonly broker: Broker,
+    private readonly broker: StoreBroker,
     private readonly stopping: AbortSignal,
   ) {}
 

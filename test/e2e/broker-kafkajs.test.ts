@@ -4,7 +4,7 @@
 import {type Admin, type Consumer, Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {openBroker} from '../../src/engine/index.js'
+import {openBroker, storeBrokerOf} from '../../src/engine/index.js'
 import {kt, tempDirsForFile} from '../helpers/kt.js'
 import {negotiated, type RunningBroker, startBroker} from '../server/broker-process.js'
 
@@ -217,7 +217,7 @@ describe('a consumer group of two kafkajs members', () => {
     await until(() => seen.length >= 20)
     expect(seen.map((s) => s.slice(2)).sort()).toEqual(Array.from({length: 20}, (_, i) => `m${i}`).sort())
     // Another process opening the store sees the wire members, with client id, host and assignment.
-    const store = await openBroker(dir)
+    const store = storeBrokerOf(await openBroker(dir))
     const members = await store.wireGroupMembers('pair')
     await store.close()
     expect(members.map((m) => [m.clientId, m.clientHost, m.brokerPid === broker.child.pid])).toEqual([
@@ -233,7 +233,7 @@ describe('a consumer group of two kafkajs members', () => {
 
     await a.disconnect()
     await b.disconnect()
-    const after = await openBroker(dir)
+    const after = storeBrokerOf(await openBroker(dir))
     expect(await after.wireGroupMembers('pair')).toEqual([])
     await after.close()
     const offsets = await admin.fetchOffsets({groupId: 'pair', topics: ['shared']})

@@ -2,7 +2,7 @@
 // rebalances on join, leave and session expiry, and the refusals that keep one owner per partition.
 import {afterEach, describe, expect, it} from 'vitest'
 
-import type {Broker, WireGroupMember} from '../../src/engine/index.js'
+import type {StoreBroker, WireGroupMember} from '../../src/engine/index.js'
 import {GroupCoordinator, type JoinRequest} from '../../src/server/groups/coordinator.js'
 
 const storeMembers = new Set<string>()
@@ -10,7 +10,7 @@ const published = new Map<string, WireGroupMember[]>()
 const broker = {
   hasStoreMembers: async (g: string) => storeMembers.has(g),
   publishWireGroup: async (g: string, members: WireGroupMember[]) => void published.set(g, members),
-} as unknown as Broker
+} as unknown as StoreBroker
 let coordinators: GroupCoordinator[] = []
 
 function coordinator(options: Partial<{initialRebalanceDelayMs: number}> = {}): GroupCoordinator {

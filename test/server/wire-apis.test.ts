@@ -1,18 +1,18 @@
 // Fetch limits, topic ids and the admin APIs' per-item errors, against the in-process server.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {openBroker, type Broker} from '../../src/engine/index.js'
+import {openBroker, type StoreBroker, storeBrokerOf} from '../../src/engine/index.js'
 import {KafkaServer} from '../../src/server/server.js'
 import {batchOf, tempDir} from '../engine/support.js'
 import {WireClient} from './wire-client.js'
 
-let broker: Broker
+let broker: StoreBroker
 let server: KafkaServer
 let client: WireClient
 const store = tempDir('kt-wire-apis-')
 
 beforeAll(async () => {
-  broker = await openBroker(store.dir)
+  broker = storeBrokerOf(await openBroker(store.dir))
   server = new KafkaServer({
     broker,
     clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',

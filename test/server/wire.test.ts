@@ -2,7 +2,7 @@
 // The broker runs in-process over a temporary store.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {openBroker, type Broker} from '../../src/engine/index.js'
+import {openBroker, type StoreBroker, storeBrokerOf} from '../../src/engine/index.js'
 import {SCHEMAS} from '../../src/protocol/apis.js'
 import {decodeResponse} from '../../src/protocol/messages.js'
 import {KafkaServer} from '../../src/server/server.js'
@@ -11,14 +11,14 @@ import {crc32c} from '../../src/engine/crc32c.js'
 import {batchOf, tempDir} from '../engine/support.js'
 import {WireClient} from './wire-client.js'
 
-let broker: Broker
+let broker: StoreBroker
 let server: KafkaServer
 let port: number
 const problems: string[] = []
 const store = tempDir('kt-wire-')
 
 beforeAll(async () => {
-  broker = await openBroker(store.dir)
+  broker = storeBrokerOf(await openBroker(store.dir))
   server = new KafkaServer({
     broker,
     clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',

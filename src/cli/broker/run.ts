@@ -3,7 +3,7 @@
 import {createHash} from 'node:crypto'
 import {realpathSync} from 'node:fs'
 
-import {type Broker, KtError} from '../../engine/index.js'
+import {type Broker, KtError, storeBrokerOf} from '../../engine/index.js'
 import {KafkaServer, type RequestLogEntry} from '../../server/server.js'
 import {StopController} from '../signals.js'
 import type {BrokerOptions} from './options.js'
@@ -33,7 +33,7 @@ export async function runBroker(broker: Broker, options: BrokerOptions, dataDir:
   const stderr = (line: string) => process.stderr.write(`${line}\n`)
   const server = new KafkaServer({
     advertised: {...options.advertised},
-    broker,
+    broker: storeBrokerOf(broker),
     clusterId: clusterIdOf(dataDir),
     groupInitialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
     listen: options.listen,

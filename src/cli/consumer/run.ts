@@ -4,10 +4,10 @@
 // on stderr. An error exits with its code, a signal 130, a closed stdout 0.
 import {Consumer} from '../../client/consumer.js'
 import {EXIT} from '../errors.js'
-import {refuseRemoteFlags} from '../flags.js'
+import {checkRemoteFlags, clientConfigWarnings, isRemote} from '../flags.js'
 import {CLIENT_HOST} from '../process.js'
 import {readOnlySubscription} from '../read-only.js'
-import {warnAboutClientConfigs} from '../properties.js'
+import {layeredProperties, warnAboutClientConfigs} from '../properties.js'
 import {type CommandSession, type ExitStatus, warnTopicCreated} from '../session.js'
 import {StopController} from '../signals.js'
 import {DataWriter} from '../stdout.js'
@@ -18,14 +18,24 @@ export async function runConsoleConsumer(
   session: CommandSession,
   flags: ConsumerFlags & {'data-dir'?: string},
 ): Promise<ExitStatus> {
-  refuseRemoteFlags(flags)
+  checkRemoteFlags(flags)
   let generatedGroup = false
   const options = parseConsumerOptions(flags, () => {
     generatedGroup = true
     return Math.floor(Math.random() * 100_000)
   })
-  warnAboutClientConfigs('consumer', options.unknown, options.inert)
-  const broker = await session.broker(flags['data-dir'])
+  const remote = isRemote(flags)
+  const shown = clientConfigWarnings(remote, options.unknown, options.inert)
+  warnAboutClientConfigs('consumer', shown.unknown, shown.inert)
+  const broker = await session.broker(
+    flags['data-dir'],
+    remote
+      ? {
+          properties: layeredProperties(flags['consumer.config'], '--consumer.config', flags['consumer-property']),
+          unused: options.inert,
+        }
+      : undefined,
+  )
   // On a read-only store, a consumer without a group of its own reads its partitions directly.
   const {settings, subscription} = await readOnlySubscription(broker, options, !generatedGroup)
   const stop = new StopController()

@@ -6,11 +6,11 @@ import type {RecordReader} from '../../client/input-record.js'
 import {Producer} from '../../client/producer.js'
 import {KtError} from '../../engine/index.js'
 import {EXIT} from '../errors.js'
-import {refuseRemoteFlags} from '../flags.js'
+import {checkRemoteFlags, clientConfigWarnings, isRemote} from '../flags.js'
 import {LineMessageReader} from '../line-reader.js'
 import {PLAIN, styler, useColour} from '../output/color.js'
 import {ProgressLine} from '../output/progress.js'
-import {warnAboutClientConfigs} from '../properties.js'
+import {layeredProperties, warnAboutClientConfigs} from '../properties.js'
 import {JsonRecordReader} from '../record-json.js'
 import {type CommandSession, type ExitStatus, warnTopicCreated} from '../session.js'
 import {StopController} from '../signals.js'
@@ -25,10 +25,20 @@ export async function runConsoleProducer(
   session: CommandSession,
   flags: ProducerFlags & {'data-dir'?: string},
 ): Promise<ExitStatus> {
-  refuseRemoteFlags(flags)
+  checkRemoteFlags(flags)
   const options = parseProducerOptions(flags)
-  warnAboutClientConfigs('producer', options.unknown, options.inert)
-  const broker = await session.broker(flags['data-dir'])
+  const remote = isRemote(flags)
+  const shown = clientConfigWarnings(remote, options.unknown, options.inert)
+  warnAboutClientConfigs('producer', shown.unknown, shown.inert)
+  const broker = await session.broker(
+    flags['data-dir'],
+    remote
+      ? {
+          properties: layeredProperties(flags['producer.config'], '--producer.config', flags['producer-property']),
+          unused: options.inert,
+        }
+      : undefined,
+  )
   const topic = await ensureTopic(broker, options.topic, options.allowAutoCreate, warnTopicCreated)
   if (options.partition !== undefined && (options.partition < 0 || options.partition >= topic.partitionCount))
     throw new KtError(

@@ -1,6 +1,6 @@
 // kafka-topics' run: options checked in Kafka's order, Kafka's deprecation warnings, the action
 // over the Broker interface, and the result rendered as Kafka's text layout or kt's JSON document.
-import {refuseRemoteFlags} from '../flags.js'
+import {checkRemoteFlags} from '../flags.js'
 import {styler, useColour} from '../output/color.js'
 import {renderTopicsText, topicsJson} from '../output/topics.js'
 import type {CommandSession, ExitStatus} from '../session.js'
@@ -14,7 +14,7 @@ export async function runTopics(
   session: CommandSession,
   flags: TopicFlags & {'data-dir'?: string},
 ): Promise<ExitStatus> {
-  refuseRemoteFlags(flags)
+  checkRemoteFlags(flags)
   const options = parseTopicOptions(flags)
   const warn = (line: string) => process.stderr.write(`${line}\n`)
   if (flags['delete-config'] !== undefined)

@@ -9,7 +9,7 @@
 // so one partition never has two owners.
 import {randomUUID} from 'node:crypto'
 
-import type {Broker} from '../../engine/index.js'
+import type {StoreBroker} from '../../engine/index.js'
 import {errorCode} from '../../protocol/index.js'
 
 export type GroupState = 'CompletingRebalance' | 'Empty' | 'PreparingRebalance' | 'Stable'
@@ -89,7 +89,7 @@ export class GroupCoordinator {
   readonly groups = new Map<string, Group>()
 
   constructor(
-    private readonly broker: Broker,
+    private readonly broker: StoreBroker,
     private readonly options: CoordinatorOptions,
   ) {}
 
