@@ -53,7 +53,8 @@ export async function consumeLoop(
         wait = Math.min(wait, left)
       }
 
-      await broker.waitForChange(wait, stop.signal)
+      // The consumer's own wake-ups too: a group peer whose process is gone is handed over now.
+      await broker.waitForChange(wait, AbortSignal.any([stop.signal, consumer.wakeSignal]))
       await consumer.maintain()
       continue
     }
