@@ -346,3 +346,129 @@ describe('acceptance', {timeout: 120_000}, () => {
     expect(duplicates([ra.stdout, rb.stdout])).toEqual([])
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Group settings
+
+describe('group settings', {timeout: 120_000}, () => {
+  for (const [strategy, expected] of [
+    ['org.apache.kafka.clients.consumer.RoundRobinAssignor', [['t-0', 't-2'], ['t-1']]],
+    ['roundrobin', [['t-0', 't-2'], ['t-1']]],
+    ['org.apache.kafka.clients.consumer.RangeAssignor,cooperative-sticky', [['t-0', 't-1'], ['t-2']]],
+  ] as const)
+    test(`partition.assignment.strategy=${strategy}`, async () => {
+      const dir = store()
+      await createTopic(dir, 't', 3)
+      const args = ['--topic', 't', '--group', 'g', '--consumer-property', `partition.assignment.strategy=${strategy}`]
+      const [a, b] = [start(dir, args), start(dir, args)]
+      let rows: MemberRow[] | undefined
+      await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 60_000, 'two members')
+      // Members in member id order: the first gets what §7's worked example gives C0.
+      expect(rows!.map((r) => partitionList(r.owned))).toEqual(expected)
+      a.child.kill('SIGINT')
+      b.child.kill('SIGINT')
+      for (const r of await Promise.all([a.done, b.done]))
+        expect({status: r.status, stderr: r.stderr}).toEqual({status: 130, stderr: processed(0)})
+    })
+
+  test('partition.assignment.strategy=org.apache.kafka.clients.consumer.CooperativeStickyAssignor: the first member keeps what it can', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 3)
+    const strategy = 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor'
+    const args = ['--topic', 't', '--group', 'g', '--consumer-property', `partition.assignment.strategy=${strategy}`]
+    const a = start(dir, args)
+    await waitFor(() => settled(dir, 'g', 1) !== undefined, 60_000, 'the first member')
+    const b = start(dir, args)
+    let rows: MemberRow[] | undefined
+    await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 60_000, 'two members')
+    // Sticky and balanced: the first member gives up only its last partition.
+    const owned = (pid: number | undefined) => partitionList(rows!.find((r) => r.process_id === pid)!.owned)
+    expect([owned(a.child.pid), owned(b.child.pid)]).toEqual([['t-0', 't-1'], ['t-2']])
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    for (const r of await Promise.all([a.done, b.done]))
+      expect({status: r.status, stderr: r.stderr}).toEqual({status: 130, stderr: processed(0)})
+  })
+
+  test('an unknown strategy, and members without a strategy in common, are refused with one line', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 1)
+    const bad = await kt(dir, [
+      'console-consumer',
+      '--topic',
+      't',
+      '--group',
+      'g',
+      '--consumer-property',
+      'partition.assignment.strategy=sticky',
+    ])
+    expect({status: bad.status, stderr: bad.stderr, stdout: bad.stdout}).toEqual({
+      status: 1,
+      stderr:
+        'Error: partition.assignment.strategy sticky is not available in kt (supported: range, roundrobin, cooperative-sticky, or their classes org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor)\n',
+      stdout: '',
+    })
+    const a = start(dir, ['--topic', 't', '--group', 'g', '--consumer-property', 'partition.assignment.strategy=range'])
+    await waitFor(() => settled(dir, 'g', 1) !== undefined, 60_000, 'the first member')
+    const b = await kt(dir, [
+      'console-consumer',
+      '--topic',
+      't',
+      '--group',
+      'g',
+      '--consumer-property',
+      'partition.assignment.strategy=roundrobin',
+    ])
+    expect({status: b.status, stdout: b.stdout}).toEqual({status: 1, stdout: ''})
+    expect(b.stderr).toMatch(
+      /^Error: The group member's supported protocols \(partition\.assignment\.strategy roundrobin\) are incompatible with those of the existing members of group 'g' \(range\)\nProcessed a total of 0 messages\n$/,
+    )
+    a.child.kill('SIGINT')
+    expect((await a.done).status).toBe(130)
+  })
+
+  test('session.timeout.ms: a stopped member expires and its partitions move; resumed, it joins again', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 2)
+    const props = ['--consumer-property', 'session.timeout.ms=1500', '--consumer-property', 'heartbeat.interval.ms=200']
+    const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT, ...props]
+    const a = start(dir, args)
+    const b = start(dir, args)
+    await waitFor(() => settled(dir, 'g', 2) !== undefined, 60_000, 'two members')
+    // SIGSTOP: the process lives on, so only the session timeout can expire it.
+    b.child.kill('SIGSTOP')
+    const stoppedAt = Date.now()
+    await waitFor(() => settled(dir, 'g', 1)?.[0].process_id === a.child.pid, 60_000, 'the stopped member to expire')
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1400)
+    await produceKeyed(dir, 't', lines(seq(1, 40).map((i) => `k${i}:v${i}`)))
+    await waitFor(() => nonEmpty(a.out()).length === 40, 60_000, 'the live member to print all 40')
+    // Resumed, the old member finds itself expired and joins as a new one; nothing is printed twice.
+    b.child.kill('SIGCONT')
+    await waitFor(() => settled(dir, 'g', 2) !== undefined, 60_000, 'the resumed member to join again')
+    await produceKeyed(dir, 't', lines(seq(41, 80).map((i) => `k${i}:v${i}`)))
+    await waitFor(() => nonEmpty(a.out() + b.out()).length >= 80, 60_000, '80 records')
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    const [ra, rb] = await Promise.all([a.done, b.done])
+    expect(duplicates([ra.stdout, rb.stdout])).toEqual([])
+    expect(nonEmpty(ra.stdout + rb.stdout).length).toBe(80)
+    expect(nonEmpty(rb.stdout).length).toBeGreaterThan(0)
+  })
+
+  test('group.initial.rebalance.delay.ms from server.properties: members started together take their own share at once', async () => {
+    const dir = store()
+    writeFileSync(join(dir, 'server.properties'), 'group.initial.rebalance.delay.ms=4000\n')
+    await createTopic(dir, 't', 4)
+    await produceKeyed(dir, 't', lines(seq(1, 400).map((i) => `k${i}:v${i}`)))
+    const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT]
+    const [a, b] = [start(dir, args), start(dir, args)]
+    await waitFor(() => nonEmpty(a.out() + b.out()).length === 400, 60_000, '400 records')
+    // Nobody took everything first and handed half over: each printed only its own partitions.
+    const [pa, pb] = [partitionsOf(a.out()), partitionsOf(b.out())]
+    expect([pa.size, pb.size]).toEqual([2, 2])
+    expect(new Set([...pa, ...pb]).size).toBe(4)
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    await Promise.all([a.done, b.done])
+  })
+})
