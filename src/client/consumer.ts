@@ -2,6 +2,14 @@
 // membership (join, heartbeat, rebalance, leave) or manual assignment, a position per assigned
 // partition, fetching stored batches from those positions, and committing offsets — only for
 // records the caller confirms it has written (at-least-once).
+//
+// A group member's side of the handover (engine/groups.ts, DESIGN §4): it fetches only
+// partitions that are both in its target and owned by it. When a partition leaves its target it
+// stops fetching it at once, waits until the caller's output took every record fetched from it
+// (markWritten), commits that, and releases it; a partition of its target that another member
+// still owns is waited for. maintain() runs a one-read group check whenever the caller wakes
+// (every store change wakes it) and syncs only when that check, a revoked partition or a
+// heartbeat says so.
 import {
   type AssignorName,
   type Broker,
@@ -121,6 +129,7 @@ export class Consumer {
   /** Committed offsets when this process joined: an explicit start applies only while unchanged. */
   private committedAtJoin = new Map<string, number>()
   private readonly started = new Set<string>()
+  private closing = false
 
   constructor(
     private readonly broker: Broker,
@@ -137,7 +146,7 @@ export class Consumer {
   async open(start?: StartSpec): Promise<void> {
     this.start = start
     if (this.subscription.kind === 'assign') {
-      await this.applyManual(this.subscription.partitions)
+      await this.applyAssignment(this.subscription.partitions)
       return
     }
 
@@ -284,6 +293,7 @@ export class Consumer {
 
   /** Final commit (if auto-commit is on), then leaves the group. */
   async close(): Promise<void> {
+    this.closing = true
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer)
     if (this.peerTimer) clearInterval(this.peerTimer)
     try {
@@ -371,7 +381,9 @@ export class Consumer {
       })
     } catch (error) {
       if (!isKtError(error, 'UNKNOWN_MEMBER_ID')) throw error
-      await this.rejoin()
+      // Expired: what it printed since its last commit will be printed again by the new owner.
+      if (this.closing) this.memberId = undefined
+      else await this.rejoin()
       return
     }
 
@@ -460,10 +472,6 @@ export class Consumer {
     const taken = assignment.owned.filter((p) => target.has(key(p.topic, p.partition)))
     this.waiting = assignment.partitions.length - taken.length
     await this.applyAssignment(taken)
-  }
-
-  private async applyManual(partitions: readonly TopicPartition[]): Promise<void> {
-    await this.applyAssignment(partitions)
   }
 
   /** Adds states for newly held partitions and orders the fetch rotation. */
