@@ -113,6 +113,8 @@ export class Consumer {
   private assignAfter = 0
   private subscribedTopics: string[] = []
   private lastHeartbeat = 0
+  /** When a write last proved this member is in the group (join, sync, heartbeat). */
+  private lastAlive = 0
   private lastCheck = 0
   private checkSkipped = false
   private lastMetadata = 0
@@ -180,6 +182,10 @@ export class Consumer {
    */
   async poll(): Promise<FetchResult | undefined> {
     if (this.failure) throw this.failure
+    // A member that went half a session without proving it is alive (the process was stopped,
+    // or starved) may have been expired and its partitions handed on: make sure, before reading
+    // them as a zombie. Normal heartbeats keep this from ever costing anything.
+    if (this.memberId && Date.now() - this.lastAlive >= this.settings.sessionTimeoutMs / 2) await this.sync()
     for (let i = 0; i < this.order.length; i++) {
       const state = this.order[(this.cursor + i) % this.order.length]
       let result: FetchResult
@@ -237,10 +243,11 @@ export class Consumer {
 
   /**
    * Periodic work between polls: the group check (peers, generation, handover), heartbeats,
-   * topics matching a pattern, auto-commit.
+   * topics matching a pattern, auto-commit. True when the partitions this consumer reads changed.
    */
-  async maintain(now = Date.now()): Promise<void> {
+  async maintain(now = Date.now()): Promise<boolean> {
     if (this.failure) throw this.failure
+    const before = this.order
     if (this.wake.signal.aborted) {
       this.wake = new AbortController()
       this.lastCheck = 0
@@ -255,6 +262,7 @@ export class Consumer {
 
     if (this.settings.enableAutoCommit && now - this.lastCommit >= this.settings.autoCommitIntervalMs)
       await this.commit()
+    return this.order !== before
   }
 
   /** How long the caller may wait for new data before maintain() has work to do. */
@@ -327,6 +335,7 @@ export class Consumer {
     this.lastHeartbeat = Date.now()
     try {
       await this.broker.heartbeat(this.settings.groupId!, this.memberId)
+      this.lastAlive = this.lastHeartbeat
     } catch (error) {
       // An expired member finds out at its next group check and joins again.
       if (isKtError(error, 'UNKNOWN_MEMBER_ID')) return
@@ -388,6 +397,7 @@ export class Consumer {
     }
 
     this.lastHeartbeat = Date.now()
+    this.lastAlive = this.lastHeartbeat
     this.markCommitted(offsets)
     for (const s of ready) this.revoking.delete(key(s.topic, s.partition))
     this.orphans = []
@@ -421,6 +431,7 @@ export class Consumer {
     })
     this.memberId = assignment.memberId
     this.lastHeartbeat = Date.now()
+    this.lastAlive = this.lastHeartbeat
     this.lastCheck = Date.now()
     return assignment
   }
