@@ -3,11 +3,12 @@
 // same data. Timings live here, never in a test's pass/fail.
 //
 //   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain space retention latency idle
-//                                      groups-describe groups-watch-idle
+//                                      groups groups-describe groups-watch-idle
 //                                      broker-produce broker-drain broker-latency broker-idle remote
 //
 // Each figure is the median of several runs; the machine's noise shows in the spread column.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {createRequire} from 'node:module'
 import {createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -789,7 +790,89 @@ async function remote() {
   }
 }
 
+/** The group's member rows, through a read-only connection (as `kt consumer-groups` reads them). */
+function groupMembers(dir, group) {
+  const Database = createRequire(import.meta.url)('better-sqlite3')
+  const db = new Database(join(dir, 'kt.db'), {readonly: true})
+  try {
+    return db
+      .prepare('SELECT member_id, process_id, joined_at, assignment, owned FROM group_members WHERE group_id = ?')
+      .all(group)
+  } finally {
+    db.close()
+  }
+}
+
+/** Polls every 2 ms until fn returns something; resolves with it and the time it was seen. */
+async function until(fn, timeoutMs = 30_000) {
+  const t0 = Date.now()
+  for (;;) {
+    const v = fn()
+    if (v) return {at: Date.now(), value: v}
+    if (Date.now() - t0 > timeoutMs) throw new Error('group bench: timed out')
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+/** n members, each owning exactly its non-empty assignment. */
+function settledGroup(dir, n) {
+  const rows = groupMembers(dir, 'g')
+  return rows.length === n && rows.every((r) => r.owned === r.assignment && r.owned !== '{}') ? rows : undefined
+}
+
+/**
+ * Group handover between processes: a member joining a Stable group (from its row's insert to
+ * every member holding its new assignment: the old owner released, the new one took over), and a
+ * SIGKILLed member (from the kill to the survivor holding everything).
+ */
+async function groups() {
+  const joins = []
+  const kills = []
+  for (let i = 0; i < Math.max(RUNS, 5); i++) {
+    const dir = freshStore('groups')
+    const env = {...process.env, KT_DATA_DIR: dir}
+    execFileSync('node', [BIN, 'topics', '--create', '--topic', 't', '--partitions', '6'], {env})
+    const member = () =>
+      spawn('node', [BIN, 'console-consumer', '--topic', 't', '--group', 'g'], {
+        env,
+        stdio: ['ignore', 'ignore', 'ignore'],
+      })
+    const a = member()
+    await until(() => settledGroup(dir, 1))
+    const b = member()
+    const {at, value} = await until(() => settledGroup(dir, 2))
+    const joined = value.find((r) => r.process_id === b.pid)
+    joins.push(at - joined.joined_at)
+    const killedAt = Date.now()
+    b.kill('SIGKILL')
+    const moved = await until(() => {
+      const rows = groupMembers(dir, 'g')
+      return rows.length === 1 && JSON.parse(rows[0].owned).t?.length === 6
+    })
+    kills.push(moved.at - killedAt)
+    a.kill('SIGINT')
+    await new Promise((r) => a.on('close', r))
+  }
+
+  row(
+    'groups: a member joins a Stable group (6 partitions) → holds its share',
+    `${median(joins).toFixed(0)} ms (${spread(joins)})`,
+    'Kafka defaults',
+    'group.initial.rebalance.delay.ms 3000 (new group)',
+    median(joins) <= 1000 ? 'target ≤ 1 s met' : 'target ≤ 1 s not met',
+    'handover included',
+  )
+  row(
+    'groups: a member is SIGKILLed → its partitions held by the survivor',
+    `${median(kills).toFixed(0)} ms (${spread(kills)})`,
+    'Kafka defaults',
+    'session.timeout.ms 45000',
+    median(kills) <= 1000 ? 'target ≤ 1 s met' : 'target ≤ 1 s not met',
+  )
+}
+
 const scenarios = {
+  groups,
   'broker-drain': brokerDrain,
   'broker-idle': brokerIdle,
   'broker-latency': brokerLatency,
@@ -821,6 +904,7 @@ const ORDER = [
   'retention',
   'latency',
   'idle',
+  'groups',
   'groups-describe',
   'groups-watch-idle',
   'broker-produce',

@@ -71,6 +71,8 @@ export interface MemberCheck {
    */
   due: boolean
   assignAfter: number
+  /** Process ids of the other members on this host: the member may watch them between checks. */
+  localPeers?: number[]
 }
 
 export interface CommittedOffset extends TopicPartition {
@@ -228,7 +230,7 @@ export function checkMember(
   const group = db.stmt('groupById').get(groupId) as GroupRow | undefined
   const members = group ? membersOf(db, groupId) : []
   const me = members.find((m) => m.member_id === memberId)
-  if (!group || !me) return {assignAfter: 0, due: false, generation: -1, gone: true}
+  if (!group || !me) return {assignAfter: 0, due: false, generation: -1, gone: true, localPeers: []}
   let due = members.some((m) => !isLive(m, now, host, alive)) || countsChanged(db, group, members)
   if (!due && now >= group.assign_after) {
     const owned = parseOwned(me.owned)
@@ -237,7 +239,8 @@ export function checkMember(
       for (const p of partitions) if (!owned.get(topic)?.has(p) && !others.has(tpKey(topic, p))) due = true
   }
 
-  return {assignAfter: group.assign_after, due, generation: group.generation, gone: false}
+  const localPeers = members.filter((m) => m.member_id !== memberId && m.client_host === host).map((m) => m.process_id)
+  return {assignAfter: group.assign_after, due, generation: group.generation, gone: false, localPeers}
 }
 
 /** The member now subscribes to `topics` (a pattern matched new topics). */

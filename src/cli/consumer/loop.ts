@@ -45,6 +45,10 @@ export async function consumeLoop(
     if (!fetched) {
       if (options.exitAtEnd && consumer.atEndOfAssignment()) return 'end-of-log'
       await out.flush()
+      // Group work (a check, a handover, a commit) before sleeping rather than after waking, so
+      // that a consumer woken by new records fetches them first. When it changed what this
+      // member reads, poll again before sleeping: its own writes do not wake it.
+      if (await consumer.maintain()) continue
       const now = Date.now()
       let wait = Math.min(consumer.nextMaintenanceIn(now), MAX_WAIT_MS)
       if (options.timeoutMs !== undefined) {
@@ -53,8 +57,8 @@ export async function consumeLoop(
         wait = Math.min(wait, left)
       }
 
-      await broker.waitForChange(wait, stop.signal)
-      await consumer.maintain()
+      // The consumer's own wake-ups too: a group peer whose process is gone is handed over now.
+      await broker.waitForChange(wait, AbortSignal.any([stop.signal, consumer.wakeSignal]))
       continue
     }
 
