@@ -141,6 +141,16 @@ export function joinGroupTx(
   initialDelayMs = 0,
 ): MemberAssignment {
   validateGroupId(req.groupId)
+  // A group that a kt broker coordinates for wire clients lives in that broker's process: two
+  // coordinators would give one partition two owners, so a kt consumer is refused there, as the
+  // broker refuses a wire client in a group of kt consumers. Members published by a broker
+  // process that is gone do not count.
+  const wire = db.stmt('wireMembersOf').all(req.groupId) as {broker_pid: number}[]
+  if (wire.some((m) => alive === undefined || alive(m.broker_pid)))
+    throw new KtError(
+      'INCONSISTENT_GROUP_PROTOCOL',
+      `Group '${req.groupId}' is in use by Kafka clients of a kt broker; a kt console-consumer cannot join it while they are members`,
+    )
   const protocols = req.protocols && req.protocols.length > 0 ? [...req.protocols] : [req.assignor]
   db.stmt('groupInsertIfMissing').run(req.groupId, protocols[0], now, now)
   expireMembersTx(db, req.groupId, now, host, alive)

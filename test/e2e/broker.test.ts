@@ -125,6 +125,34 @@ describe('kt broker', () => {
     await broker.stop()
   })
 
+  it('a group wire clients are members of refuses a kt console-consumer (never two coordinators of one group)', async () => {
+    const dir = newDir()
+    expect((await kt(dir, ['topics', '--create', '--topic', 'wired'])).status).toBe(0)
+    const broker = await startBroker(dir)
+    const c = await WireClient.connect(broker.port)
+    const request = {
+      groupId: 'wired-group',
+      groupInstanceId: null,
+      memberId: '',
+      protocolType: 'consumer',
+      protocols: [{metadata: Buffer.alloc(0), name: 'range'}],
+      rebalanceTimeoutMs: 10_000,
+      sessionTimeoutMs: 10_000,
+    }
+    let join = await c.request(11, 5, request)
+    // JoinGroup v4+: the first call only hands out the member id (MEMBER_ID_REQUIRED).
+    if (join.body.errorCode === 79) join = await c.request(11, 5, {...request, memberId: join.body.memberId})
+    expect(join.body.errorCode).toBe(0)
+    const r = await kt(dir, ['console-consumer', '--topic', 'wired', '--group', 'wired-group'])
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe(
+      "Error: Group 'wired-group' is in use by Kafka clients of a kt broker; a kt console-consumer cannot join it while they are members\nProcessed a total of 0 messages\n",
+    )
+    expect(r.status).toBe(1)
+    c.close()
+    await broker.stop()
+  })
+
   it('a taken port is one clear error, exit 1', async () => {
     const dir = newDir()
     const blocker = createServer()
