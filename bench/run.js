@@ -2,7 +2,7 @@
 // `npm run bench`: kt's throughput and latency next to baselines measured in the same run on the
 // same data. Timings live here, never in a test's pass/fail.
 //
-//   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain latency idle
+//   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain check latency idle
 //
 // Each figure is the median of several runs; the machine's noise shows in the spread column.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
@@ -211,6 +211,32 @@ async function drain() {
   )
 }
 
+/** kt check over a store of RECORDS records (issue 9: under 2 s for 1M), next to SQLite's own check. */
+async function check() {
+  const file = await valuesFile()
+  const dir = freshStore('check')
+  execFileSync('bash', ['-c', `${kt('console-producer --topic t --producer-property acks=1')} < ${file}`], {
+    env: {...process.env, KT_DATA_DIR: dir},
+  })
+  const ktTimes = []
+  const sqlTimes = []
+  for (let i = 0; i < RUNS; i++) {
+    ktTimes.push(time(kt('check'), {KT_DATA_DIR: dir}))
+    if (hasSqlite3()) sqlTimes.push(time(`sqlite3 ${join(dir, 'kt.db')} 'PRAGMA integrity_check' > /dev/null`))
+  }
+
+  const k = median(ktTimes)
+  const s = sqlTimes.length > 0 ? median(sqlTimes) : undefined
+  row(
+    `check: ${RECORDS / 1e6}M stored records`,
+    `${k.toFixed(0)} ms, ${rate(RECORDS, k)} (${spread(ktTimes)})`,
+    s === undefined ? '(sqlite3 not installed)' : "sqlite3 'PRAGMA integrity_check'",
+    s === undefined ? '—' : `${s.toFixed(0)} ms`,
+    s === undefined ? '—' : `${(k / s).toFixed(1)}× its time`,
+    'target < 2000 ms for 1M',
+  )
+}
+
 /** A following consumer's produce→print latency, with a producer process fed one line every 10 ms. */
 async function latency(acks) {
   const dir = freshStore(`latency-${acks}`)
@@ -286,6 +312,7 @@ async function idle() {
 }
 
 const scenarios = {
+  check,
   drain,
   idle,
   latency: async () => {
@@ -298,7 +325,7 @@ const scenarios = {
 }
 
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(scenarios)
-const order = ['startup', 'produce', 'produce-keyed', 'drain', 'latency', 'idle'].filter((s) => wanted.includes(s))
+const order = ['startup', 'produce', 'produce-keyed', 'drain', 'check', 'latency', 'idle'].filter((s) => wanted.includes(s))
 console.log(
   `kt bench — ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
 )

@@ -53,14 +53,14 @@ export abstract class KtCommand extends Command {
   }
 
   /** Opens the store once per run; broker warnings go to stderr. */
-  protected async broker(dataDir: string | undefined): Promise<Broker> {
+  protected async broker(dataDir: string | undefined, options: {create?: boolean} = {}): Promise<Broker> {
     if (!this.brokerInstance) {
       this.dataDir = resolve(dataDir ?? join(homedir(), '.kt'))
       // better-sqlite3 reads this when it loads its addon (at the first open): URI file names let
       // the engine open a store on a read-only file system immutable. Data dirs are made
       // absolute, so no store's own name is ever read as a URI.
       process.env.SQLITE_USE_URI ??= '1'
-      this.brokerInstance = await openBroker(this.dataDir, {host: CLIENT_HOST, isProcessAlive})
+      this.brokerInstance = await openBroker(this.dataDir, {...options, host: CLIENT_HOST, isProcessAlive})
       for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
     }
 

@@ -24,6 +24,7 @@ import type {
   TopicDescription,
 } from './types.js'
 import {ChangeWatcher} from './change-watcher.js'
+import {type CheckReport, checkStore} from './check.js'
 import {
   commitOffsetsTx,
   committedOffsetsOf,
@@ -51,6 +52,8 @@ export interface BrokerOptions {
   host?: string
   /** Lets the coordinator expire members whose process on this host has exited. */
   isProcessAlive?: ProcessAlive
+  /** false: open an existing store only, never create one (kt check). Default true. */
+  create?: boolean
 }
 
 export interface Broker {
@@ -92,6 +95,9 @@ export interface Broker {
    */
   waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void>
 
+  /** Verifies the whole store (kt check): integrity, CRCs, offsets, watermarks, committed offsets. */
+  checkStore(): Promise<CheckReport>
+
   close(): Promise<void>
 }
 
@@ -115,7 +121,7 @@ export class EmbeddedBroker implements Broker {
 
   static open(dataDir: string, options: BrokerOptions = {}): EmbeddedBroker {
     // The store first: its checks name a data dir that is a file or cannot be created.
-    const db = Db.open(dataDir)
+    const db = Db.open(dataDir, {create: options.create})
     let config: BrokerConfig
     try {
       config = loadBrokerConfig(dataDir)
@@ -216,6 +222,10 @@ export class EmbeddedBroker implements Broker {
   async waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     this.watcher ??= new ChangeWatcher(this.dataDir, () => this.db.dataVersion())
     await this.watcher.wait(timeoutMs, signal)
+  }
+
+  async checkStore(): Promise<CheckReport> {
+    return checkStore(this.db)
   }
 
   async close(): Promise<void> {
