@@ -325,7 +325,9 @@ const scenarios = {
 }
 
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(scenarios)
-const order = ['startup', 'produce', 'produce-keyed', 'drain', 'check', 'latency', 'idle'].filter((s) => wanted.includes(s))
+const order = ['startup', 'produce', 'produce-keyed', 'drain', 'check', 'latency', 'idle'].filter((s) =>
+  wanted.includes(s),
+)
 console.log(
   `kt bench — ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
 )
