@@ -16,7 +16,7 @@ import {describe, expect, it} from 'vitest'
 import {collect, kt, spawnKt, tempDirsForFile} from '../helpers/kt.js'
 
 const KILLS = Number(process.env.KT_FAULT_KILLS ?? 50)
-const LINES_PER_RUN = 50_000
+const LINES_PER_RUN = 20_000
 const PARTITIONS = 3
 const newDir = tempDirsForFile()
 
@@ -30,8 +30,8 @@ function input(run: number): Buffer {
 }
 
 /** Pieces of a run's input, written PIECE_MS apart: a producer's stream lasts long enough to be hit. */
-const PIECES = 20
-const PIECE_MS = 50
+const PIECES = 10
+const PIECE_MS = 40
 
 /**
  * Starts a producer with acks=all and linger.ms=0 (--timeout 0): a transaction per chunk read,
