@@ -2,7 +2,7 @@
 // `npm run bench`: kt's throughput and latency next to baselines measured in the same run on the
 // same data. Timings live here, never in a test's pass/fail.
 //
-//   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain space retention latency idle
+//   node bench/run.js [scenario ...]   scenarios: startup produce produce-keyed drain check space retention latency idle
 //                                      groups groups-describe groups-watch-idle
 //                                      broker-produce broker-drain broker-latency broker-idle remote
 //
@@ -306,6 +306,32 @@ async function drain() {
     mbps(bytes, c),
     `${(c / k).toFixed(3)} of cat`,
     'target ≥ 2,000,000 rec/s',
+  )
+}
+
+/** kt check over a store of RECORDS records (issue 9: under 2 s for 1M), next to SQLite's own check. */
+async function check() {
+  const file = await valuesFile()
+  const dir = freshStore('check')
+  execFileSync('bash', ['-c', `${kt('console-producer --topic t --producer-property acks=1')} < ${file}`], {
+    env: {...process.env, KT_DATA_DIR: dir},
+  })
+  const ktTimes = []
+  const sqlTimes = []
+  for (let i = 0; i < RUNS; i++) {
+    ktTimes.push(time(kt('check'), {KT_DATA_DIR: dir}))
+    if (hasSqlite3()) sqlTimes.push(time(`sqlite3 ${join(dir, 'kt.db')} 'PRAGMA integrity_check' > /dev/null`))
+  }
+
+  const k = median(ktTimes)
+  const s = sqlTimes.length > 0 ? median(sqlTimes) : undefined
+  row(
+    `check: ${RECORDS / 1e6}M stored records`,
+    `${k.toFixed(0)} ms, ${rate(RECORDS, k)} (${spread(ktTimes)})`,
+    s === undefined ? '(sqlite3 not installed)' : "sqlite3 'PRAGMA integrity_check'",
+    s === undefined ? '—' : `${s.toFixed(0)} ms`,
+    s === undefined ? '—' : `${(k / s).toFixed(1)}× its time`,
+    'target < 2000 ms for 1M',
   )
 }
 
@@ -877,6 +903,7 @@ const scenarios = {
   'broker-idle': brokerIdle,
   'broker-latency': brokerLatency,
   'broker-produce': brokerProduce,
+  check,
   drain,
   'groups-describe': groupsDescribe,
   'groups-watch-idle': groupsWatchIdle,
@@ -900,6 +927,7 @@ const ORDER = [
   'produce',
   'produce-keyed',
   'drain',
+  'check',
   'space',
   'retention',
   'latency',

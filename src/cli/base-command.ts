@@ -68,8 +68,14 @@ export abstract class KtCommand extends Command {
     return parsed
   }
 
-  /** Opens the store (or connects to --bootstrap-server's cluster) once per run; warnings go to stderr. */
-  protected async broker(dataDir: string | undefined, options: {client?: ClientProperties} = {}): Promise<Broker> {
+  /**
+   * Opens the store (or connects to --bootstrap-server's cluster) once per run; warnings go to
+   * stderr. `create: false` opens only an existing store.
+   */
+  protected async broker(
+    dataDir: string | undefined,
+    options: {client?: ClientProperties; create?: boolean} = {},
+  ): Promise<Broker> {
     if (!this.brokerInstance) {
       this.dataDir = resolve(dataDir ?? join(homedir(), '.kt'))
       if (this.remote)
@@ -79,7 +85,11 @@ export abstract class KtCommand extends Command {
         // the engine open a store on a read-only file system immutable. Data dirs are made
         // absolute, so no store's own name is ever read as a URI.
         process.env.SQLITE_USE_URI ??= '1'
-        this.brokerInstance = await openBroker(this.dataDir, {host: CLIENT_HOST, isProcessAlive})
+        this.brokerInstance = await openBroker(this.dataDir, {
+          create: options.create,
+          host: CLIENT_HOST,
+          isProcessAlive,
+        })
       }
       for (const w of this.brokerInstance.warnings) process.stderr.write(`WARN ${w}\n`)
     }

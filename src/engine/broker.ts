@@ -32,6 +32,7 @@ import type {
   TopicDescription,
 } from './types.js'
 import {ChangeWatcher} from './change-watcher.js'
+import {type CheckReport, checkStore} from './check.js'
 import {
   checkMember,
   commitOffsetsTx,
@@ -112,6 +113,8 @@ export interface BrokerOptions {
   host?: string
   /** Lets the coordinator expire members whose process on this host has exited. */
   isProcessAlive?: ProcessAlive
+  /** false: open an existing store only, never create one (kt check). Default true. */
+  create?: boolean
 }
 
 export interface Broker {
@@ -205,6 +208,8 @@ export interface Broker {
  * of these.
  */
 export interface StoreBroker extends Broker {
+  /** Verifies the whole store (kt check): integrity, CRCs, offsets, watermarks, committed offsets. */
+  checkStore(): Promise<CheckReport>
   /** Every topic with its id and partition count, sorted by name. */
   topicList(): Promise<TopicListing[]>
   /**
@@ -264,7 +269,7 @@ export class EmbeddedBroker implements StoreBroker {
 
   static open(dataDir: string, options: BrokerOptions = {}): EmbeddedBroker {
     // The store first: its checks name a data dir that is a file or cannot be created.
-    const db = Db.open(dataDir)
+    const db = Db.open(dataDir, {create: options.create})
     let config: BrokerConfig
     try {
       config = loadBrokerConfig(dataDir)
@@ -590,6 +595,10 @@ export class EmbeddedBroker implements StoreBroker {
   async waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     this.watcher ??= new ChangeWatcher(this.dataDir, () => this.db.dataVersion())
     await this.watcher.wait(timeoutMs, signal)
+  }
+
+  async checkStore(): Promise<CheckReport> {
+    return checkStore(this.db)
   }
 
   async close(): Promise<void> {

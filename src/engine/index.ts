@@ -35,6 +35,7 @@ export type {
   ResetScope,
 } from './group-admin.js'
 export type {BrokerConfig} from './broker-config.js'
+export type {CheckProblem, CheckProblemKind, CheckReport} from './check.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 export {TOPIC_CONFIGS} from './configs.js'
 export type {ConfigEntry, ConfigSource, ConfigSynonym} from './configs.js'

@@ -66,6 +66,22 @@ export function unknownTopic(name: string): KtError {
   return new KtError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist as expected`)
 }
 
+/**
+ * kt's limit on partitions per topic (issue 9, hostile input): a kt store is one broker, and Kafka
+ * advises at most about 4,000 partitions per broker. Nothing breaks above it (measured: 10,000
+ * partitions create in 0.3 s and a group drains them in 1.5 s), but a count past it is far more
+ * likely a typo than a need on one machine, and each partition costs a row and a fetch per poll.
+ */
+export const MAX_PARTITIONS = 4000
+
+function checkPartitionLimit(partitions: number): void {
+  if (partitions > MAX_PARTITIONS)
+    throw new KtError(
+      'INVALID_PARTITIONS',
+      `The partitions must be at most ${MAX_PARTITIONS} in kt (requested ${partitions}): a kt store is one broker, and Kafka advises at most 4000 partitions per broker`,
+    )
+}
+
 /** Checks a create request without touching the store (Kafka's client- and broker-side checks). */
 export function validateCreate(
   req: CreateTopicRequest,
@@ -78,6 +94,7 @@ export function validateCreate(
   if (replicationFactor < 1 || replicationFactor > 32_767)
     throw new KtError('INVALID_REPLICATION_FACTOR', 'The replication factor must be between 1 and 32767 inclusive')
   if (partitions < 1) throw new KtError('INVALID_PARTITIONS', 'The partitions must be greater than 0')
+  checkPartitionLimit(partitions)
   for (const [name, value] of req.configs ?? []) validateTopicConfig(name, value)
   validateTopicName(req.name)
   if (req.replicaAssignment) validateReplicaAssignment(req.replicaAssignment, config)
@@ -135,6 +152,7 @@ export function createPartitionsTx(
 ): void {
   const topic = requireTopic(db, name)
   if (total < 1) throw new KtError('INVALID_PARTITIONS', 'The partitions must be greater than 0')
+  checkPartitionLimit(total)
   if (total === topic.partition_count)
     throw new KtError('INVALID_PARTITIONS', `Topic already has ${topic.partition_count} partition(s).`)
   if (total < topic.partition_count)

@@ -103,14 +103,20 @@ export class Db {
    * is not a kt store this kt understands: another program's SQLite file, a store written by a
    * newer kt, an empty (truncated) kt.db or one whose tables are missing are refused, unchanged.
    */
-  static open(dataDir: string): Db {
+  static open(dataDir: string, options: {create?: boolean} = {}): Db {
     // Absolute, so that SQLite never reads the name as a URI (see openImmutable).
     const dir = resolve(dataDir)
     const file = join(dir, DB_FILE)
     let connection: Connection | undefined
     try {
-      ensureDirectory(dir)
-      if (!existsSync(file)) createStore(file)
+      if (options.create === false) {
+        if (!existsSync(file))
+          throw new KtError('KAFKA_STORAGE_ERROR', `There is no kt store in '${dir}' (no ${DB_FILE}).`)
+      } else {
+        ensureDirectory(dir)
+        if (!existsSync(file)) createStore(file)
+      }
+
       checkFile(file)
       let readOnly = false
       try {

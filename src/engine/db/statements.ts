@@ -200,6 +200,19 @@ export const SQL = {
                   FROM wire_group_members WHERE group_id = ? ORDER BY member_id`,
   wireOffsetMetadataSet: `UPDATE group_offsets SET metadata = ? WHERE group_id = ? AND topic = ? AND partition = ?`,
   wireOffsetMetadataOf: `SELECT topic, partition, metadata FROM group_offsets WHERE group_id = ? AND metadata <> ''`,
+  // kt check (src/engine/check.ts): every partition, its batches in offset order, every commit
+  checkPartitions: `SELECT t.topic_id, t.name AS topic, t.partition_count, p.partition, p.log_start_offset,
+                           p.log_end_offset, p.record_count, p.size_bytes, p.log_max_timestamp
+                    FROM partitions p JOIN topics t ON t.topic_id = p.topic_id
+                    ORDER BY t.name, p.partition`,
+  checkBatches: `SELECT base_offset, last_offset, max_timestamp, log_max_timestamp, record_count, size_bytes, data
+                 FROM batches WHERE topic_id = ? AND partition = ? AND base_offset >= ?
+                 ORDER BY base_offset`,
+  checkOrphanBatches: `SELECT count(*) FROM batches b
+                       WHERE NOT EXISTS (SELECT 1 FROM partitions p
+                                         WHERE p.topic_id = b.topic_id AND p.partition = b.partition)`,
+  checkCommittedOffsets: `SELECT group_id, topic, partition, committed_offset FROM group_offsets
+                          ORDER BY group_id, topic, partition`,
 } as const
 
 export type StatementName = keyof typeof SQL
