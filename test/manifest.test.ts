@@ -27,7 +27,7 @@ describe('oclif.manifest.json', () => {
   it('matches the built commands', async () => {
     const fresh = JSON.parse(await buildManifest(ROOT))
     expect(JSON.parse(readFileSync(`${ROOT}oclif.manifest.json`, 'utf8'))).toEqual(fresh)
-    expect(Object.keys(fresh.commands).sort()).toEqual(['console-consumer', 'console-producer', 'topics'])
+    expect(Object.keys(fresh.commands).sort()).toEqual(['check', 'console-consumer', 'console-producer', 'topics'])
   })
 
   it('is committed as built (rebuild and commit it after changing commands or flags)', async () => {
