@@ -30,8 +30,8 @@ function input(run: number): Buffer {
 }
 
 /** Pieces of a run's input, written PIECE_MS apart: a producer's stream lasts long enough to be hit. */
-const PIECES = 10
-const PIECE_MS = 40
+const PIECES = 20
+const PIECE_MS = 50
 
 /**
  * Starts a producer with acks=all and linger.ms=0 (--timeout 0): a transaction per chunk read,
@@ -139,11 +139,11 @@ describe('crash safety: kill -9 producers and group consumers over one store', (
         fullRunMs = Date.now() - started
       } else if (run % 4 === 1) {
         // Any moment from startup on: often before the first commit.
-        await Promise.race([sleep(Math.random() * fullRunMs), p.done])
+        await Promise.race([sleep(Math.random() * fullRunMs * 0.8), p.done])
       } else {
         // Mid-stream: once the follower has seen this run's first commit, within the stream.
         await firstSeen(run, p)
-        await Promise.race([sleep(Math.random() * PIECES * PIECE_MS), p.done])
+        await Promise.race([sleep(Math.random() * PIECES * PIECE_MS * 0.5), p.done])
       }
 
       const wasRunning = p.child.exitCode === null && p.child.signalCode === null
