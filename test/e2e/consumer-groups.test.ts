@@ -224,17 +224,10 @@ describe('command line', () => {
       usage('Option "[all-topics]" can\'t be used with option "[undo]"'),
     ],
     [
-      '--bootstrap-server',
-      ['--list', '--bootstrap-server', 'localhost:9092'],
-      usage(
-        "--bootstrap-server localhost:9092: kt does not connect to Kafka clusters yet; leave the option out to use kt's embedded broker",
-      ),
-    ],
-    [
       '--command-config',
       ['--list', '--command-config', 'client.properties'],
       usage(
-        '--command-config: client connection properties apply to a remote Kafka cluster, which kt does not connect to yet; leave the option out',
+        '--command-config: client connection properties need a cluster to connect to; give --bootstrap-server (or KT_BOOTSTRAP_SERVER) too',
       ),
     ],
     [
