@@ -1,115 +1,34 @@
 // kafka-consumer-groups' administration against a cluster, over the library's Admin API:
 // ListGroups, DescribeGroups, OffsetFetch (listConsumerGroupOffsets), ListOffsets, OffsetCommit
-// for a group without members (alterConsumerGroupOffsets), DeleteGroups and OffsetDelete. The
-// result shapes are those of the embedded engine's group administration (src/engine/group-admin.ts
-// on branch `cgcmd`), restated structurally below so the two meet at the merge without this
-// file naming engine internals. kt's reset history — not a Kafka feature, the cluster keeps no
+// for a group without members (alterConsumerGroupOffsets), DeleteGroups and OffsetDelete, with
+// the engine's result shapes. kt's reset history — not a Kafka feature, the cluster keeps no
 // such thing — is kept in a JSON file in kt's data dir, per cluster id and group.
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type * as Kafka from '@platformatic/kafka'
 
-import {type CommittedOffset, KtError, type TopicPartition} from '../engine/index.js'
+import {
+  type CommittedOffset,
+  type DeleteGroupsResult,
+  type DeleteOffsetsResult,
+  type GroupDescription,
+  type GroupListing,
+  type GroupMemberDescription,
+  type GroupOffsetDescription,
+  type GroupResetPlan,
+  type GroupState,
+  type PartitionOffset,
+  type ResetHistoryEntry,
+  type ResetRequest,
+  type ResetResult,
+  KtError,
+  type TopicPartition,
+} from '../engine/index.js'
 import {kafkaError} from './errors.js'
 import type {RemoteBroker} from './broker.js'
 
 type Lib = typeof Kafka
-
-/** The classic protocol's states, as the engine's group administration names them. */
-export type GroupState = 'CompletingRebalance' | 'Dead' | 'Empty' | 'PreparingRebalance' | 'Stable'
-
-export interface GroupListing {
-  groupId: string
-  state: GroupState
-  type: 'classic'
-}
-
-export interface GroupMemberDescription {
-  memberId: string
-  clientId: string
-  host: string
-  assignment: TopicPartition[]
-}
-
-export interface GroupOffsetDescription extends TopicPartition {
-  currentOffset: number | null
-  logEndOffset: number | null
-  lag: number | null
-  memberId: string | null
-  host: string | null
-  clientId: string | null
-}
-
-export interface GroupDescription {
-  groupId: string
-  state: GroupState
-  assignor: string
-  members: GroupMemberDescription[]
-  offsets: GroupOffsetDescription[]
-}
-
-export interface PartitionOffset extends TopicPartition {
-  offset: number
-}
-
-export type ResetScenario =
-  | {type: 'to-earliest'}
-  | {type: 'to-latest'}
-  | {type: 'to-current'}
-  | {type: 'to-offset'; offset: number}
-  | {type: 'shift-by'; shift: number}
-  | {type: 'to-datetime'; timestamp: number}
-  | {type: 'from-file'; offsets: ReadonlyMap<string, readonly PartitionOffset[]>}
-  | {type: 'undo'}
-
-export type ResetScope =
-  | {type: 'all-topics'}
-  | {type: 'topics'; topics: ReadonlyArray<{topic: string; partitions?: readonly number[]}>}
-  | {type: 'scenario'}
-
-export interface ResetRequest {
-  groups: readonly string[] | 'all'
-  scope: ResetScope
-  scenario: ResetScenario
-  command: string
-}
-
-export interface PlannedOffset extends TopicPartition {
-  oldOffset: number | null
-  newOffset: number | null
-}
-
-export interface GroupResetPlan {
-  groupId: string
-  state: GroupState
-  refused: boolean
-  noPlan: boolean
-  offsets: PlannedOffset[]
-}
-
-export interface ResetResult {
-  groups: GroupResetPlan[]
-  warnings: string[]
-}
-
-export interface ResetHistoryEntry {
-  resetId: number
-  groupId: string
-  time: number
-  command: string
-  offsets: Array<TopicPartition & {oldOffset: number | null; newOffset: number | null}>
-}
-
-export interface DeleteGroupsResult {
-  deleted: string[]
-  failed: Array<{groupId: string; error: string}>
-}
-
-export interface DeleteOffsetsResult {
-  groupId: string
-  partitions: Array<{topic: string; partition: number | null; error: string | null}>
-}
 
 const GROUP_NOT_EMPTY = 'org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.'
 const GROUP_NOT_FOUND = 'org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.'
