@@ -242,6 +242,8 @@ describe('acceptance', {timeout: 120_000}, () => {
     await createTopic(dir, 't', 3)
     await produceKeyed(dir, 't', lines(seq(1, 300).map((i) => `k${i}:v${i}`)))
     const args = ['--topic', 't', '--group', 'g', '--from-beginning', ...FORMAT]
+    // Commits every 200 ms, so that the lag reaches 0 soon after the records are printed.
+    args.push('--consumer-property', 'auto.commit.interval.ms=200')
     const [a, b] = [start(dir, args), start(dir, args)]
     let rows: MemberRow[] | undefined
     await waitFor(() => (rows = settled(dir, 'g', 2)) !== undefined, 60_000, 'both members to hold their partitions')
@@ -250,7 +252,35 @@ describe('acceptance', {timeout: 120_000}, () => {
     expect(held.map((h) => h.length)).toEqual([2, 1])
     expect(held.flat().sort()).toEqual(['t-0', 't-1', 't-2'])
     await waitFor(() => nonEmpty(a.out() + b.out()).length >= 300, 60_000, '300 records')
-    await sleep(300)
+    // While they run, kt consumer-groups shows both members, Stable, and LAG 0 once they have
+    // committed what they printed.
+    let described = await kt(dir, ['consumer-groups', '--describe', '--group', 'g'])
+    for (let i = 0; i < 100; i++) {
+      const lags = described.stdout
+        .split('\n')
+        .slice(2, -1)
+        .map((l) => l.split(/\s+/)[5])
+      if (lags.length === 3 && lags.every((lag) => lag === '0')) break
+      await sleep(200)
+      described = await kt(dir, ['consumer-groups', '--describe', '--group', 'g'])
+    }
+    expect({status: described.status, stderr: described.stderr}).toEqual({status: 0, stderr: ''})
+    const table = described.stdout.split('\n')
+    expect(table[0]).toBe('')
+    expect(table[1]).toMatch(
+      /^GROUP +TOPIC +PARTITION +CURRENT-OFFSET +LOG-END-OFFSET +LAG +CONSUMER-ID +HOST +CLIENT-ID$/,
+    )
+    const cells = table.slice(2, -1).map((l) => l.split(/\s+/))
+    expect(cells.map((c) => [c[0], c[1], c[2], c[5], c[8]])).toEqual([
+      ['g', 't', expect.any(String), '0', 'console-consumer'],
+      ['g', 't', expect.any(String), '0', 'console-consumer'],
+      ['g', 't', expect.any(String), '0', 'console-consumer'],
+    ])
+    expect(new Set(cells.map((c) => c[6]))).toEqual(new Set(rows!.map((r) => r.member_id)))
+    expect(cells.map((c) => Number(c[3])).reduce((x, y) => x + y)).toBe(300)
+    const state = await kt(dir, ['consumer-groups', '--describe', '--group', 'g', '--state'])
+    expect({status: state.status, stderr: state.stderr}).toEqual({status: 0, stderr: ''})
+    expect(state.stdout.split('\n')[2]).toMatch(/^g +\S+ +\(1\) +range +Stable +2$/)
     a.child.kill('SIGINT')
     b.child.kill('SIGINT')
     const [ra, rb] = await Promise.all([a.done, b.done])
