@@ -5,13 +5,13 @@
 // messages` is the last stderr line on every stop path; normal stops exit 0, SIGINT/SIGTERM 130; a
 // closed stdout adds `Unable to write to standard out, closing consumer.`; runtime errors are one
 // `Error: <message>` line, exit 1; usage errors are one line with Kafka's text, exit 2.
-import {spawn, type ChildProcess} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {describe, expect, test} from 'vitest'
 
-import {BIN, collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
+import {BIN, collect, kt, type KtResult, startConsumer, tempDirsForFile, waitFor} from '../helpers/kt.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -131,36 +131,7 @@ const sortLines = (text: string) =>
     .filter((l) => l !== '')
     .sort()
 
-/** A kt process running in the background, with its output so far. */
-interface Running {
-  child: ChildProcess
-  out: () => string
-  err: () => string
-  done: Promise<KtResult>
-}
-
-function start(dir: string, args: string[]): Running {
-  const child = spawnKt(dir, ['console-consumer', ...args])
-  child.stdin!.on('error', () => {})
-  child.stdin!.end()
-  const done = collect(child, 60_000)
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
-  return {child, done, err: () => err, out: () => out}
-}
-
-/** Polls `condition` every 5 ms; fails after `timeoutMs`. */
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const t0 = Date.now()
-  while (!condition()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-
-  return Date.now() - t0
-}
+const start = (dir: string, args: string[]) => startConsumer(dir, args, 60_000)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -1276,7 +1247,10 @@ describe.sequential('large topics and timing', () => {
     expect(made.status).toBe(0)
     expect(made.stderr).toMatch(created('t'))
     const r = await shell(dir, 'kt console-consumer --topic t --from-beginning | head -n 1')
-    expect(r.ms).toBeLessThan(1500)
+    // Without a stop condition the consumer follows the topic forever: only noticing the closed
+    // pipe ends it. The bound is that, not a speed figure (how much it read is the next test's
+    // business; a loaded 2-core run took 2.3 s here, a quiet one under 1 s).
+    expect(r.ms).toBeLessThan(10_000)
     expect(r.status).toBe(0)
     expect(r.stdout).toBe('1\n')
     expect(r.stderr).not.toMatch(/internal error|\n\s+at |Error:|EPIPE/)

@@ -4,13 +4,12 @@
 // Every case spawns the built bin/run.js with its own temporary data dir. Timings here are
 // generous bounds on a loaded 2-core machine (tests run one at a time: each spawns several
 // processes); the figures themselves are measured in the bench.
-import {type ChildProcess} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {describe, expect, test} from 'vitest'
 
-import {collect, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
+import {collect, kt, type KtResult, spawnKt, startConsumer, tempDirsForFile, waitFor} from '../helpers/kt.js'
 
 const tempDir = tempDirsForFile()
 
@@ -46,35 +45,7 @@ const lines = (items: (number | string)[]) => items.map((l) => `${l}\n`).join(''
 const nonEmpty = (text: string) => text.split('\n').filter((l) => l !== '')
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** A console consumer running in the background, with its output so far. */
-interface Running {
-  child: ChildProcess
-  out: () => string
-  err: () => string
-  done: Promise<KtResult>
-}
-
-function start(dir: string, args: string[]): Running {
-  const child = spawnKt(dir, ['console-consumer', ...args])
-  child.stdin!.on('error', () => {})
-  child.stdin!.end()
-  const done = collect(child, 110_000)
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
-  return {child, done, err: () => err, out: () => out}
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const t0 = Date.now()
-  while (!condition()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await sleep(5)
-  }
-
-  return Date.now() - t0
-}
+const start = (dir: string, args: string[]) => startConsumer(dir, args, 110_000)
 
 /** Rows of the store's group_members table (read-only, as `kt consumer-groups` reads them). */
 function members(dir: string, group: string): {member_id: string; assignment: string}[] {

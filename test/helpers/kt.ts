@@ -69,6 +69,38 @@ export function collect(child: ChildProcess, timeoutMs = 20_000): Promise<KtResu
   })
 }
 
+/** A console consumer running in the background, with its output so far. */
+export interface RunningConsumer {
+  child: ChildProcess
+  out: () => string
+  err: () => string
+  done: Promise<KtResult>
+}
+
+/** Starts `kt console-consumer` with args and an ended stdin; `done` rejects after timeoutMs. */
+export function startConsumer(dir: string, args: string[], timeoutMs: number): RunningConsumer {
+  const child = spawnKt(dir, ['console-consumer', ...args])
+  child.stdin!.on('error', () => {})
+  child.stdin!.end()
+  const done = collect(child, timeoutMs)
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
+  return {child, done, err: () => err, out: () => out}
+}
+
+/** Polls `condition` every 5 ms; fails after `timeoutMs`. Resolves with the time it took. */
+export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  const t0 = Date.now()
+  while (!condition()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+
+  return Date.now() - t0
+}
+
 export async function kt(dataDir: string, args: string[], options: KtOptions = {}): Promise<KtResult> {
   const child = spawnKt(dataDir, args, options.env)
   child.stdin!.on('error', () => {})
