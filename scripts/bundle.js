@@ -12,7 +12,9 @@
 // CommonJS files to resolve, read and compile, and, the larger half, ajv compiling the library's
 // ~40 option-schema validators at import (its meta-schema first). kt turns the library's option
 // validation off (strict: false), so those validators never run: the bundle compiles each one on
-// its first call instead. One file with the validators deferred imports in ~1/7 of the time.
+// its first call instead. One file with the validators deferred imports in about an eighth of the
+// CPU time (120 ms vs 1030 ms in one loaded run; in another, bundling alone took 0.6 of the
+// import's wall time, deferring alone 0.5, both 0.14).
 import {build} from 'esbuild'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
