@@ -67,7 +67,9 @@ interface Member {
  * waits until kt's consumer has released every partition the member held — each after stdout
  * took what was fetched from it, committed first (Java's onPartitionsRevoked before its
  * JoinGroup). The coordinator waits for the rejoin, so the partitions' new owners start at those
- * commits. Kafka accepts a member's commit while its group prepares a rebalance.
+ * commits. Kafka accepts a member's commit while its group prepares a rebalance. Every partition
+ * is released, also those the member will keep, as Java's eager consumer forgets every position
+ * (with enable.auto.commit=false a kept partition restarts at its committed offset there too).
  */
 interface Handover {
   /** Partitions held when the rebalance began that kt's consumer has not released yet. */
