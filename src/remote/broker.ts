@@ -818,6 +818,9 @@ export class RemoteBroker implements Broker {
    * wait ends at half the session timeout at the latest: the library sends no heartbeat while a
    * rejoin is pending, and a member silent for a session is expired (a stdout blocked that long
    * gives the partitions up uncommitted, as a Java consumer whose revocation callback overruns).
+   * The deadline also ends the one wait that cannot end otherwise: a commit refused during the
+   * handover (the member was expired meanwhile) makes the library rejoin inside that commit,
+   * behind the held JoinGroup.
    */
   private gateRejoins(member: Member, sessionTimeoutMs: number): void {
     const consumer = member.consumer as unknown as Record<symbol, (name: string, callback: unknown) => void>
