@@ -8,7 +8,8 @@ import type {Db} from './db/connection.js'
 import {KtError} from './errors.js'
 import {groupStateOf, liveMembersOf, type ProcessAlive} from './groups.js'
 import {listOffsetTx} from './log.js'
-import {findTopic, requireTopic} from './topics.js'
+import {type OffsetsSource, planResetWith, type ResetRequest, type ResetResult} from './reset-planner.js'
+import {findTopic} from './topics.js'
 import type {TopicPartition} from './types.js'
 
 export type GroupState = ReturnType<typeof groupStateOf>
@@ -164,72 +165,69 @@ function compare(a: string, b: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Offset resets
+// Offset resets: reset-planner.ts plans them (for the store and for a cluster alike) over the
+// store's OffsetsSource below; executing writes the plan in the same transaction.
 
-export interface PartitionOffset extends TopicPartition {
-  offset: number
-}
+export type {
+  GroupResetPlan,
+  PartitionOffset,
+  PlannedOffset,
+  ResetRequest,
+  ResetResult,
+  ResetScenario,
+  ResetScope,
+} from './reset-planner.js'
 
-export type ResetScenario =
-  | {type: 'to-earliest'}
-  | {type: 'to-latest'}
-  | {type: 'to-current'}
-  | {type: 'to-offset'; offset: number}
-  | {type: 'shift-by'; shift: number}
-  /** --to-datetime, and --by-duration resolved against the clock. */
-  | {type: 'to-datetime'; timestamp: number}
-  /** --from-file: the offsets per group id. */
-  | {type: 'from-file'; offsets: ReadonlyMap<string, readonly PartitionOffset[]>}
-  /** kt's --undo: back to what the group's last executed reset replaced. */
-  | {type: 'undo'}
+/** The store as the planner's source: every answer is read at once, in the caller's transaction. */
+export function storeOffsets(db: Db, ctx: AdminContext): OffsetsSource {
+  const watermarksOf = (tp: TopicPartition) =>
+    db.stmt('groupAdminWatermarks').get(tp.topic, tp.partition) as
+      {log_start_offset: number; log_end_offset: number} | undefined
+  return {
+    committedOffsets: (groupId) =>
+      (db.stmt('groupAdminOffsets').all(groupId) as OffsetRow[]).map((r) => ({
+        offset: r.committed_offset,
+        partition: r.partition,
+        topic: r.topic,
+      })),
+    groupIds: () => (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id),
+    groupStates: (groupIds) => new Map(groupIds.map((id) => [id, stateOf(db, id, ctx)])),
+    lastReset(groupId) {
+      const last = db.stmt('groupAdminLastReset').get(groupId) as {reset_id: number} | undefined
+      if (!last) return undefined
+      return (
+        db.stmt('groupAdminResetEntries').all(last.reset_id) as {
+          topic: string
+          partition: number
+          old_offset: number | null
+        }[]
+      ).map((e) => ({oldOffset: e.old_offset, partition: e.partition, topic: e.topic}))
+    },
+    offsetsForTimestamp: (tps, timestamp) =>
+      tps.map((tp) => ({...tp, offset: listOffsetTx(db, tp.topic, tp.partition, {timestamp})})),
+    partitionCounts(topics) {
+      const counts = new Map<string, number>()
+      for (const t of topics) {
+        const row = findTopic(db, t)
+        if (row) counts.set(t, row.partition_count)
+      }
 
-export type ResetScope =
-  | {type: 'all-topics'}
-  | {type: 'topics'; topics: ReadonlyArray<{topic: string; partitions?: readonly number[]}>}
-  /** --from-file and --undo bring their own partitions. */
-  | {type: 'scenario'}
-
-export interface ResetRequest {
-  groups: readonly string[] | 'all'
-  scope: ResetScope
-  scenario: ResetScenario
-  /** The command line, recorded in the reset history. */
-  command: string
-}
-
-export interface PlannedOffset extends TopicPartition {
-  /** The committed offset before the reset, or null without one. */
-  oldOffset: number | null
-  /** The new committed offset; null only when an undo removes a commit that did not exist before. */
-  newOffset: number | null
-}
-
-export interface GroupResetPlan {
-  groupId: string
-  state: GroupState
-  /** Set when the group is active: nothing is reset for it. */
-  refused: boolean
-  /** Set when --from-file has no lines for the group, or --undo finds no executed reset. */
-  noPlan: boolean
-  /** Sorted by topic, then partition. */
-  offsets: PlannedOffset[]
-}
-
-export interface ResetResult {
-  groups: GroupResetPlan[]
-  /** Clamping and empty-partition notes, in Kafka's words. */
-  warnings: string[]
+      return counts
+    },
+    watermarks: (tps) =>
+      tps.flatMap((tp) => {
+        const w = watermarksOf(tp)
+        return w ? [{...tp, logEndOffset: w.log_end_offset, logStartOffset: w.log_start_offset}] : []
+      }),
+  }
 }
 
 /** Computes what a reset would do, without writing (the dry run). */
 export function planReset(db: Db, req: ResetRequest, ctx: AdminContext): ResetResult {
-  const warnings: string[] = []
-  const ids =
-    req.groups === 'all'
-      ? (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id)
-      : [...new Set(req.groups)].sort()
-  const groups = ids.map((groupId) => planGroup(db, groupId, req, ctx, warnings))
-  return {groups, warnings}
+  const result = planResetWith(storeOffsets(db, ctx), req)
+  // The store's answers are plain values, so the planner never waited (nor left the transaction).
+  if (result instanceof Promise) throw new Error('the store answered a reset planner question asynchronously')
+  return result
 }
 
 /** Plans and writes the reset in the caller's write transaction, recording it in the history. */
@@ -247,181 +245,6 @@ export function executeResetTx(db: Db, req: ResetRequest, ctx: AdminContext): Re
   }
 
   return result
-}
-
-function planGroup(db: Db, groupId: string, req: ResetRequest, ctx: AdminContext, warnings: string[]): GroupResetPlan {
-  const state = stateOf(db, groupId, ctx)
-  const plan: GroupResetPlan = {groupId, noPlan: false, offsets: [], refused: false, state}
-  // Kafka resets only inactive groups; a group that does not exist yet may get offsets ahead of time.
-  if (state !== 'Empty' && state !== 'Dead') {
-    plan.refused = true
-    return plan
-  }
-
-  const committed = new Map<string, number>()
-  for (const r of db.stmt('groupAdminOffsets').all(groupId) as OffsetRow[]) committed.set(key(r), r.committed_offset)
-  const current = (tp: TopicPartition) => committed.get(key(tp)) ?? null
-  const {scenario} = req
-
-  if (scenario.type === 'undo') {
-    const last = db.stmt('groupAdminLastReset').get(groupId) as {reset_id: number} | undefined
-    if (!last) {
-      plan.noPlan = true
-      return plan
-    }
-
-    const entries = db.stmt('groupAdminResetEntries').all(last.reset_id) as {
-      topic: string
-      partition: number
-      old_offset: number | null
-    }[]
-    plan.offsets = entries.map((e) => ({
-      newOffset: e.old_offset,
-      oldOffset: current(e),
-      partition: e.partition,
-      topic: e.topic,
-    }))
-    return plan
-  }
-
-  if (scenario.type === 'from-file') {
-    const lines = scenario.offsets.get(groupId)
-    if (!lines || lines.length === 0) {
-      plan.noPlan = true
-      return plan
-    }
-
-    const byPartition = new Map<string, PartitionOffset>()
-    for (const l of lines) byPartition.set(key(l), l)
-    const tps = sortPartitions([...byPartition.values()])
-    checkPartitionsExist(db, tps)
-    plan.offsets = tps.map((tp) => ({
-      ...tp,
-      newOffset: clamp(db, tp, byPartition.get(key(tp))!.offset, warnings),
-      oldOffset: current(tp),
-    }))
-    return plan
-  }
-
-  const partitions = scopePartitions(db, req.scope, committed)
-  plan.offsets = partitions.map((tp) => {
-    const old = current(tp)
-    return {...tp, newOffset: newOffsetFor(db, tp, old, scenario, warnings), oldOffset: old}
-  })
-  return plan
-}
-
-function newOffsetFor(
-  db: Db,
-  tp: TopicPartition,
-  old: number | null,
-  scenario: ResetScenario,
-  warnings: string[],
-): number {
-  switch (scenario.type) {
-    case 'to-earliest': {
-      return listOffsetTx(db, tp.topic, tp.partition, 'earliest')!
-    }
-
-    case 'to-latest': {
-      return listOffsetTx(db, tp.topic, tp.partition, 'latest')!
-    }
-
-    case 'to-current': {
-      return old ?? listOffsetTx(db, tp.topic, tp.partition, 'latest')!
-    }
-
-    case 'to-offset': {
-      return clamp(db, tp, scenario.offset, warnings)
-    }
-
-    case 'shift-by': {
-      if (old === null)
-        throw new KtError(
-          'INVALID_REQUEST',
-          `Cannot shift offset for partition ${tp.topic}-${tp.partition} since there is no current committed offset`,
-        )
-      return clamp(db, tp, old + scenario.shift, warnings)
-    }
-
-    case 'to-datetime': {
-      const found = listOffsetTx(db, tp.topic, tp.partition, {timestamp: scenario.timestamp})
-      if (found !== null) return found
-      warnings.push(
-        `Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`,
-      )
-      return listOffsetTx(db, tp.topic, tp.partition, 'latest')!
-    }
-
-    default: {
-      throw new Error(`unexpected reset scenario ${scenario.type}`)
-    }
-  }
-}
-
-/** Kafka's clamping into [log start, log end], with its warnings. */
-function clamp(db: Db, tp: TopicPartition, offset: number, warnings: string[]): number {
-  const w = db.stmt('groupAdminWatermarks').get(tp.topic, tp.partition) as
-    {log_start_offset: number; log_end_offset: number} | undefined
-  if (!w) throw missingPartitions([tp])
-  if (offset > w.log_end_offset) {
-    warnings.push(
-      `New offset (${offset}) is higher than latest offset for topic partition ${tp.topic}-${tp.partition}. Value will be set to ${w.log_end_offset}`,
-    )
-    return w.log_end_offset
-  }
-
-  if (offset < w.log_start_offset) {
-    warnings.push(
-      `New offset (${offset}) is lower than earliest offset for topic partition ${tp.topic}-${tp.partition}. Value will be set to ${w.log_start_offset}`,
-    )
-    return w.log_start_offset
-  }
-
-  return offset
-}
-
-function scopePartitions(db: Db, scope: ResetScope, committed: ReadonlyMap<string, number>): TopicPartition[] {
-  if (scope.type === 'all-topics') {
-    // Every partition the group has a committed offset for (so a group without offsets resets nothing).
-    const tps = [...committed.keys()].map((k) => {
-      const i = k.indexOf('\u0000')
-      return {partition: Number(k.slice(0, i)), topic: k.slice(i + 1)}
-    })
-    checkPartitionsExist(db, tps)
-    return sortPartitions(tps)
-  }
-
-  if (scope.type !== 'topics') return []
-  const out = new Map<string, TopicPartition>()
-  for (const t of scope.topics) {
-    const row = requireTopic(db, t.topic)
-    const all = Array.from({length: row.partition_count}, (_, partition) => partition)
-    for (const partition of t.partitions ?? all) out.set(key({partition, topic: t.topic}), {partition, topic: t.topic})
-  }
-
-  const tps = [...out.values()]
-  checkPartitionsExist(db, tps)
-  return sortPartitions(tps)
-}
-
-/** Kafka 4.x: `The partitions "t-5" do not exist`. */
-function checkPartitionsExist(db: Db, tps: readonly TopicPartition[]): void {
-  const missing = tps.filter((tp) => db.stmt('groupAdminWatermarks').get(tp.topic, tp.partition) === undefined)
-  if (missing.length > 0) throw missingPartitions(missing)
-}
-
-function missingPartitions(tps: readonly TopicPartition[]): KtError {
-  return new KtError(
-    'UNKNOWN_TOPIC_OR_PARTITION',
-    `The partitions "${sortPartitions([...tps])
-      .map((tp) => `${tp.topic}-${tp.partition}`)
-      .join(', ')}" do not exist`,
-  )
-}
-
-function sortPartitions<T extends TopicPartition>(tps: T[]): T[] {
-  return tps.sort((a, b) => compare(a.topic, b.topic) || a.partition - b.partition)
 }
 
 // ---------------------------------------------------------------------------------------------

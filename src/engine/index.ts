@@ -76,3 +76,6 @@ export function storeBrokerOf(broker: Broker): StoreBroker {
   if (broker instanceof EmbeddedBroker) return broker
   throw new KtError('INVALID_REQUEST', 'kt broker serves the local store; it does not front another cluster')
 }
+// The one --reset-offsets planner (src/engine/reset-planner.ts), over the store or a cluster.
+export {planResetWith} from './reset-planner.js'
+export type {Awaitable, OffsetsSource, PartitionWatermarks} from './reset-planner.js'

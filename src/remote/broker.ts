@@ -56,6 +56,29 @@ export interface RemoteMemberAssignment {
 interface Member {
   consumer: Kafka.Consumer
   failure?: Error
+  /** kt's own joins in flight (the first join, a resubscribe): kt adopts their result itself. */
+  explicitJoins: number
+  /** The eager protocol's revocation, between the coordinator's rebalance and the rejoin. */
+  handover?: Handover
+}
+
+/**
+ * A rebalance the library learned of (a heartbeat answered REBALANCE_IN_PROGRESS): its JoinGroup
+ * waits until kt's consumer has released every partition the member held — each after stdout
+ * took what was fetched from it, committed first (Java's onPartitionsRevoked before its
+ * JoinGroup). The coordinator waits for the rejoin, so the partitions' new owners start at those
+ * commits. Kafka accepts a member's commit while its group prepares a rebalance. Every partition
+ * is released, also those the member will keep, as Java's eager consumer forgets every position
+ * (with enable.auto.commit=false a kept partition restarts at its committed offset there too).
+ */
+interface Handover {
+  /** Partitions held when the rebalance began that kt's consumer has not released yet. */
+  held: Map<string, TopicPartition>
+  /** Set once the JoinGroup may go (everything released, or the deadline passed). */
+  released: boolean
+  proceed: () => void
+  /** Fails the held JoinGroup: the member is closing. */
+  cancel: () => void
 }
 
 /** Kafka's 22-character base64url topic id, from the library's dashed hex form. */
@@ -86,6 +109,8 @@ export class RemoteBroker implements Broker {
   private readonly watched = new Map<string, FetchPartitionRequest>()
   private readonly ctx: ErrorContext
   private groupAdminInstance: GroupAdmin | undefined
+  /** Aborted when a member's rebalance begins or ends, so a waiting consume loop looks at once. */
+  private groupWake = new AbortController()
 
   constructor(
     private readonly lib: Lib,
@@ -722,6 +747,13 @@ export class RemoteBroker implements Broker {
     this.watched.clear()
     const wait = Math.max(0, Math.min(timeoutMs, LONG_POLL_MS))
     if (signal?.aborted) return
+    if (this.groupWake.signal.aborted) {
+      // A rebalance began or ended since the last wait: the caller's group check has work.
+      this.groupWake = new AbortController()
+      return
+    }
+
+    signal = signal ? AbortSignal.any([signal, this.groupWake.signal]) : this.groupWake.signal
     if (requests.length === 0) {
       await sleep(wait, signal)
       return
@@ -741,11 +773,12 @@ export class RemoteBroker implements Broker {
 
   /**
    * Joins through the library's Consumer, which then heartbeats and, when the coordinator starts
-   * a rebalance, rejoins on its own (Kafka's eager protocol). Known gap: Java's consumer commits
-   * what it processed before rejoining (onPartitionsRevoked); here kt's Consumer learns of the
-   * new generation only afterwards, so records printed but not yet committed (auto.commit.interval.ms)
-   * on a partition that moves may be printed again by its new owner — at-least-once, as Kafka
-   * promises, but more often than Java's console consumer.
+   * a rebalance, rejoins on its own (Kafka's eager protocol). That rejoin waits at its JoinGroup
+   * for kt's consumer to commit and release what it held (Handover): checkMember says a sync is
+   * due, syncGroup answers an empty target, and kt's consumer releases each partition once
+   * stdout took its records. Without this wait the new owner of a moved partition started at the
+   * last auto-commit and printed again what the old owner had printed since (test:
+   * remote-groups.test.ts; 995 of 6,000 records twice before).
    */
   async joinGroup(req: JoinGroupRequest): Promise<RemoteMemberAssignment> {
     await this.leaveIfMember(req.groupId)
@@ -762,15 +795,110 @@ export class RemoteBroker implements Broker {
       rebalanceTimeout: Math.max(sessionTimeout, 60_000),
       sessionTimeout,
     })
-    const member: Member = {consumer}
+    const member: Member = {consumer, explicitJoins: 0}
     // A failed background rejoin is reported at the member's next heartbeat.
     consumer.on('error', (error: Error) => {
       member.failure = error
     })
+    consumer.on('consumer:group:join', () => {
+      member.handover = undefined
+      this.groupWake.abort()
+    })
+    this.gateRejoins(member, sessionTimeout)
     this.members.set(req.groupId, member)
     for (const t of req.topics) consumer.topics.track(t)
-    await this.call(() => consumer.joinGroup({}), {group: req.groupId})
+    await this.explicitJoin(member, req.groupId)
     return this.assignmentOf(member)
+  }
+
+  /**
+   * Holds the library's background JoinGroup (its heartbeat's rejoin) until kt's consumer has
+   * released the member's partitions. The library asks for each request's API through
+   * kGetApi (a protected hook it exports); only 'JoinGroup' outside kt's own joins waits. The
+   * wait ends at half the session timeout at the latest: the library sends no heartbeat while a
+   * rejoin is pending, and a member silent for a session is expired (a stdout blocked that long
+   * gives the partitions up uncommitted, as a Java consumer whose revocation callback overruns).
+   * The deadline also ends the one wait that cannot end otherwise: a commit refused during the
+   * handover (the member was expired meanwhile) makes the library rejoin inside that commit,
+   * behind the held JoinGroup.
+   */
+  private gateRejoins(member: Member, sessionTimeoutMs: number): void {
+    const consumer = member.consumer as unknown as Record<symbol, (name: string, callback: unknown) => void>
+    const getApi = consumer[this.lib.kGetApi].bind(consumer)
+    consumer[this.lib.kGetApi] = (name: string, callback: unknown) => {
+      if (name !== 'JoinGroup' || member.explicitJoins > 0) {
+        getApi(name, callback)
+        return
+      }
+
+      let handover = member.handover
+      if (!handover) {
+        handover = this.startHandover(member, sessionTimeoutMs)
+        member.handover = handover
+      }
+
+      if (handover.released) {
+        getApi(name, callback)
+        return
+      }
+
+      const {cancel, proceed} = handover
+      handover.proceed = () => {
+        proceed()
+        getApi(name, callback)
+      }
+
+      handover.cancel = () => {
+        cancel()
+        ;(callback as (error: Error) => void)(new this.lib.UserError('The member left the group during a rebalance.'))
+      }
+    }
+  }
+
+  private startHandover(member: Member, sessionTimeoutMs: number): Handover {
+    const held = new Map<string, TopicPartition>()
+    for (const a of member.consumer.assignments ?? [])
+      for (const partition of a.partitions) held.set(key(a.topic, partition), {partition, topic: a.topic})
+    let timer: NodeJS.Timeout | undefined
+    const handover: Handover = {
+      cancel: () => {
+        clearTimeout(timer)
+        handover.released = true
+      },
+      held,
+      proceed: () => {
+        clearTimeout(timer)
+        handover.released = true
+      },
+      released: false,
+    }
+    if (held.size === 0) handover.released = true
+    else {
+      timer = setTimeout(() => handover.proceed(), Math.floor(sessionTimeoutMs / 2))
+      timer.unref()
+      this.groupWake.abort()
+    }
+
+    return handover
+  }
+
+  /** Lets a held rejoin go once kt's consumer released everything the member held. */
+  private releaseHeld(member: Member, released: readonly TopicPartition[]): void {
+    const handover = member.handover
+    if (!handover || handover.released) return
+    for (const p of released) handover.held.delete(key(p.topic, p.partition))
+    if (handover.held.size === 0) handover.proceed()
+  }
+
+  /** kt's own join (first join, resubscribe): a rejoin held for a handover goes first. */
+  private async explicitJoin(member: Member, groupId: string): Promise<void> {
+    if (member.handover && !member.handover.released) member.handover.proceed()
+    member.explicitJoins++
+    try {
+      await this.call(() => member.consumer.joinGroup({}), {group: groupId})
+    } finally {
+      member.explicitJoins--
+    }
   }
 
   async heartbeat(groupId: string, memberId: string): Promise<RemoteMemberAssignment> {
@@ -789,14 +917,15 @@ export class RemoteBroker implements Broker {
     const c = member.consumer
     for (const t of c.topics.current) if (!topics.includes(t)) c.topics.untrack(t)
     for (const t of topics) c.topics.track(t)
-    await this.call(() => c.joinGroup({}), {group: groupId})
+    await this.explicitJoin(member, groupId)
     return this.assignmentOf(member)
   }
 
   /**
    * The store-coordinated handover's sync (branch `groups`), remotely: commit what the member
-   * says was written, and answer the assignment the coordinator gave (already whole: eager
-   * protocol). Released partitions need no message: the coordinator reassigns at the next join.
+   * says was written, then take its released partitions off a pending rebalance's list (the
+   * rejoin goes once the list is empty), and answer the assignment: during a rebalance an empty
+   * target, so that kt's consumer stops fetching and releases what it holds once written.
    */
   async syncGroup(req: {
     groupId: string
@@ -805,6 +934,8 @@ export class RemoteBroker implements Broker {
     released: readonly TopicPartition[]
   }): Promise<RemoteMemberAssignment> {
     if (req.offsets.length > 0) await this.commitOffsets(req.groupId, req.offsets)
+    const member = this.members.get(req.groupId)
+    if (member && member.consumer.memberId === req.memberId) this.releaseHeld(member, req.released)
     return this.heartbeat(req.groupId, req.memberId)
   }
 
@@ -819,13 +950,16 @@ export class RemoteBroker implements Broker {
   ): Promise<{gone: boolean; generation: number; due: boolean; assignAfter: number; localPeers: number[]}> {
     const member = this.members.get(groupId)
     const gone = !member || member.failure !== undefined || member.consumer.memberId !== memberId
-    return {assignAfter: 0, due: false, generation: member?.consumer.generationId ?? -1, gone, localPeers: []}
+    // A rebalance waiting for partitions to be released: sync now (syncGroup revokes them).
+    const due = member?.handover !== undefined && !member.handover.released
+    return {assignAfter: 0, due, generation: member?.consumer.generationId ?? -1, gone, localPeers: []}
   }
 
   async leaveGroup(groupId: string, memberId: string): Promise<void> {
     const member = this.members.get(groupId)
     if (!member || member.consumer.memberId !== memberId) return
     this.members.delete(groupId)
+    member.handover?.cancel()
     await this.call(() => member.consumer.close(), {group: groupId})
   }
 
@@ -930,15 +1064,22 @@ export class RemoteBroker implements Broker {
     const member = this.members.get(groupId)
     if (!member) return
     this.members.delete(groupId)
+    member.handover?.cancel()
     await (member.consumer.close(true) as unknown as Promise<void>).catch(() => {})
   }
 
   private assignmentOf(member: Member): RemoteMemberAssignment {
     const c = member.consumer
+    if (member.handover) {
+      // Rebalancing: nothing to fetch; what is still held waits to be released.
+      const owned = sortPartitions([...member.handover.held.values()])
+      return {assignAfter: 0, generation: c.generationId, memberId: c.memberId ?? '', owned, partitions: []}
+    }
+
     const partitions: TopicPartition[] = []
     for (const a of c.assignments ?? [])
       for (const partition of a.partitions) partitions.push({partition, topic: a.topic})
-    partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
+    sortPartitions(partitions)
     return {assignAfter: 0, generation: c.generationId, memberId: c.memberId ?? '', owned: partitions, partitions}
   }
 
@@ -946,12 +1087,17 @@ export class RemoteBroker implements Broker {
     const closing: Promise<unknown>[] = []
     for (const [groupId, m] of this.members) {
       this.members.delete(groupId)
+      m.handover?.cancel()
       closing.push((m.consumer.close(true) as unknown as Promise<void>).catch(() => {}))
     }
 
     await Promise.all(closing)
     await this.admin.close().catch(() => {})
   }
+}
+
+function sortPartitions(tps: TopicPartition[]): TopicPartition[] {
+  return tps.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

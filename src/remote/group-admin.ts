@@ -16,16 +16,14 @@ import {
   type GroupListing,
   type GroupMemberDescription,
   type GroupOffsetDescription,
-  type GroupResetPlan,
   type GroupState,
-  type PartitionOffset,
+  type OffsetsSource,
+  planResetWith,
   type ResetHistoryEntry,
   type ResetRequest,
   type ResetResult,
-  KtError,
   type TopicPartition,
 } from '../engine/index.js'
-import {kafkaError} from './errors.js'
 import type {RemoteBroker} from './broker.js'
 
 type Lib = typeof Kafka
@@ -176,21 +174,13 @@ export class GroupAdmin {
     )
   }
 
+  /** Plans with the engine's planner over the cluster's answers; executes through the Admin API. */
   async resetOffsets(req: ResetRequest, execute: boolean): Promise<ResetResult> {
-    const warnings: string[] = []
-    const ids = req.groups === 'all' ? (await this.listGroups()).map((g) => g.groupId) : [...new Set(req.groups)].sort()
-    const states = new Map<string, GroupState>()
-    if (ids.length > 0) {
-      const described = await this.broker.call(() => this.admin.describeGroups({groups: ids}), {group: ids[0]})
-      for (const id of ids) states.set(id, groupState(described.get(id)?.state ?? 'DEAD'))
-    }
-
-    const groups: GroupResetPlan[] = []
-    for (const groupId of ids) groups.push(await this.planGroup(groupId, states.get(groupId)!, req, warnings))
-    if (!execute) return {groups, warnings}
+    const result = await planResetWith(this.offsetsSource(), req)
+    if (!execute) return result
 
     const cluster = await this.clusterId()
-    for (const g of groups) {
+    for (const g of result.groups) {
       if (g.refused || g.offsets.length === 0) continue
       const set = g.offsets.filter((o) => o.newOffset !== null)
       const removed = g.offsets.filter((o) => o.newOffset === null)
@@ -213,138 +203,35 @@ export class GroupAdmin {
       })
     }
 
-    return {groups, warnings}
+    return result
   }
 
-  private async planGroup(
-    groupId: string,
-    state: GroupState,
-    req: ResetRequest,
-    warnings: string[],
-  ): Promise<GroupResetPlan> {
-    const plan: GroupResetPlan = {groupId, noPlan: false, offsets: [], refused: false, state}
-    if (state !== 'Empty' && state !== 'Dead') {
-      plan.refused = true
-      return plan
+  /** The cluster as the reset planner's source: ListGroups, DescribeGroups, OffsetFetch, Metadata, ListOffsets. */
+  private offsetsSource(): OffsetsSource {
+    return {
+      committedOffsets: (groupId) => this.committed(groupId),
+      groupIds: async () => (await this.listGroups()).map((g) => g.groupId),
+      groupStates: async (ids) => {
+        const described = await this.broker.call(() => this.admin.describeGroups({groups: [...ids]}), {group: ids[0]})
+        return new Map(ids.map((id) => [id, groupState(described.get(id)?.state ?? 'DEAD')]))
+      },
+      lastReset: async (groupId) => (await this.resetHistory(groupId)).at(-1)?.offsets,
+      offsetsForTimestamp: async (tps, timestamp) => {
+        const found = await this.offsetsAt(tps, BigInt(timestamp))
+        return tps.map((tp) => {
+          const offset = found.get(key(tp))
+          return {...tp, offset: offset === undefined || offset < 0 ? null : offset}
+        })
+      },
+      partitionCounts: (topics) => this.partitionCounts(topics),
+      watermarks: async (tps) => {
+        const marks = await this.watermarks(tps)
+        return tps.flatMap((tp) => {
+          const w = marks.get(key(tp))
+          return w ? [{...tp, logEndOffset: w.end, logStartOffset: w.start}] : []
+        })
+      },
     }
-
-    const committed = new Map<string, number>()
-    for (const c of await this.committed(groupId)) committed.set(key(c), c.offset)
-    const current = (tp: TopicPartition) => committed.get(key(tp)) ?? null
-    const {scenario} = req
-
-    if (scenario.type === 'undo') {
-      const last = (await this.resetHistory(groupId)).at(-1)
-      if (!last) {
-        plan.noPlan = true
-        return plan
-      }
-
-      plan.offsets = last.offsets.map((e) => ({
-        newOffset: e.oldOffset,
-        oldOffset: current(e),
-        partition: e.partition,
-        topic: e.topic,
-      }))
-      return plan
-    }
-
-    if (scenario.type === 'from-file') {
-      const lines = scenario.offsets.get(groupId)
-      if (!lines || lines.length === 0) {
-        plan.noPlan = true
-        return plan
-      }
-
-      const byPartition = new Map<string, PartitionOffset>()
-      for (const l of lines) byPartition.set(key(l), l)
-      const tps = sortPartitions([...byPartition.values()])
-      const marks = await this.existingWatermarks(tps)
-      plan.offsets = tps.map((tp) => ({
-        ...tp,
-        newOffset: clamp(tp, byPartition.get(key(tp))!.offset, marks, warnings),
-        oldOffset: current(tp),
-      }))
-      return plan
-    }
-
-    let tps: TopicPartition[]
-    if (req.scope.type === 'all-topics') {
-      tps = [...committed.keys()].map((k) => {
-        const i = k.indexOf('\u0000')
-        return {partition: Number(k.slice(0, i)), topic: k.slice(i + 1)}
-      })
-    } else if (req.scope.type === 'topics') {
-      const names = [...new Set(req.scope.topics.map((t) => t.topic))]
-      const counts = await this.partitionCounts(names)
-      const seen = new Map<string, TopicPartition>()
-      for (const t of req.scope.topics) {
-        const count = counts.get(t.topic)
-        if (count === undefined) throw kafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${t.topic}' does not exist`)
-        for (const partition of t.partitions ?? Array.from({length: count}, (_, p) => p))
-          seen.set(key({partition, topic: t.topic}), {partition, topic: t.topic})
-      }
-
-      tps = [...seen.values()]
-    } else tps = []
-
-    sortPartitions(tps)
-    const marks = await this.existingWatermarks(tps)
-    const atTime =
-      scenario.type === 'to-datetime'
-        ? await this.offsetsAt(tps, BigInt(scenario.timestamp))
-        : new Map<string, number>()
-    plan.offsets = tps.map((tp) => {
-      const old = current(tp)
-      const w = marks.get(key(tp))!
-      let next: number
-      switch (scenario.type) {
-        case 'to-earliest': {
-          next = w.start
-          break
-        }
-
-        case 'to-latest': {
-          next = w.end
-          break
-        }
-
-        case 'to-current': {
-          next = old ?? w.end
-          break
-        }
-
-        case 'to-offset': {
-          next = clamp(tp, scenario.offset, marks, warnings)
-          break
-        }
-
-        case 'shift-by': {
-          if (old === null)
-            throw new KtError(
-              'INVALID_REQUEST',
-              `Cannot shift offset for partition ${tp.topic}-${tp.partition} since there is no current committed offset`,
-            )
-          next = clamp(tp, old + scenario.shift, marks, warnings)
-          break
-        }
-
-        case 'to-datetime': {
-          const found = atTime.get(key(tp))
-          if (found === undefined || found < 0) {
-            warnings.push(
-              `Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`,
-            )
-            next = w.end
-          } else next = found
-
-          break
-        }
-      }
-
-      return {...tp, newOffset: next, oldOffset: old}
-    })
-    return plan
   }
 
   async resetHistory(groupId: string): Promise<ResetHistoryEntry[]> {
@@ -454,20 +341,6 @@ export class GroupAdmin {
     return out
   }
 
-  /** Watermarks of partitions that must exist: Kafka 4.x's `The partitions "t-5" do not exist`. */
-  private async existingWatermarks(tps: readonly TopicPartition[]): Promise<Map<string, {start: number; end: number}>> {
-    const marks = await this.watermarks(tps)
-    const missing = tps.filter((tp) => !marks.has(key(tp)))
-    if (missing.length > 0)
-      throw kafkaError(
-        'UNKNOWN_TOPIC_OR_PARTITION',
-        `The partitions "${sortPartitions([...missing])
-          .map((tp) => `${tp.topic}-${tp.partition}`)
-          .join(', ')}" do not exist`,
-      )
-    return marks
-  }
-
   private async clusterId(): Promise<string> {
     const metadata = await this.broker.call(() => this.admin.metadata({topics: []}))
     return metadata.id
@@ -500,29 +373,4 @@ export class GroupAdmin {
     writeFileSync(tmp, JSON.stringify(history, null, 2) + '\n')
     renameSync(tmp, this.historyPath())
   }
-}
-
-/** Kafka's clamping into [log start, log end], with its warnings. */
-function clamp(
-  tp: TopicPartition,
-  offset: number,
-  marks: ReadonlyMap<string, {start: number; end: number}>,
-  warnings: string[],
-): number {
-  const w = marks.get(key(tp))!
-  if (offset > w.end) {
-    warnings.push(
-      `New offset (${offset}) is higher than latest offset for topic partition ${tp.topic}-${tp.partition}. Value will be set to ${w.end}`,
-    )
-    return w.end
-  }
-
-  if (offset < w.start) {
-    warnings.push(
-      `New offset (${offset}) is lower than earliest offset for topic partition ${tp.topic}-${tp.partition}. Value will be set to ${w.start}`,
-    )
-    return w.start
-  }
-
-  return offset
 }

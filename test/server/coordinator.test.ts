@@ -101,6 +101,21 @@ describe('group coordinator', () => {
     expect(c.commitError('g', b.memberId, 2)).toBe(0)
   })
 
+  it("OffsetCommit follows Kafka's states: accepted while a rebalance is prepared (commit before rejoin), refused while the assignment syncs", async () => {
+    const c = coordinator()
+    const a = await c.join(join())
+    await c.sync('g', a.memberId, 1, [{assignment: Buffer.from('all'), memberId: a.memberId}])
+    const bJoin = c.join(join({clientId: 'b'}))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(c.heartbeat('g', a.memberId, 1)).toBe(27)
+    // PreparingRebalance: the member about to rejoin commits what it processed
+    expect(c.commitError('g', a.memberId, 1)).toBe(0)
+    await Promise.all([c.join(join({memberId: a.memberId})), bJoin])
+    // CompletingRebalance: the new generation's assignment is not known yet
+    expect(c.commitError('g', a.memberId, 2)).toBe(27)
+    expect(c.commitError('g', a.memberId, 1)).toBe(22)
+  })
+
   it('a member whose session expires is removed and the group rebalances without it', async () => {
     const c = coordinator()
     const a = await c.join(join({sessionTimeoutMs: 5000}))

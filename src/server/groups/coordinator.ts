@@ -257,7 +257,11 @@ export class GroupCoordinator {
     const member = group?.members.get(memberId)
     if (!group || !member) return errorCode('UNKNOWN_MEMBER_ID')
     if (generationId !== group.generation) return errorCode('ILLEGAL_GENERATION')
-    if (group.state === 'PreparingRebalance') return errorCode('REBALANCE_IN_PROGRESS')
+    // Kafka's rule (ClassicGroup.validateOffsetCommit): a member of the current generation may
+    // commit while its group prepares a rebalance — the eager protocol's commit before rejoining,
+    // which is what keeps a moved partition from being read twice — but not while the
+    // generation's assignment is still being synced.
+    if (group.state === 'CompletingRebalance') return errorCode('REBALANCE_IN_PROGRESS')
     this.touch(group, member)
     return 0
   }
