@@ -585,7 +585,8 @@ function timeWithCpu(cmd, env = {}) {
   const ms = performance.now() - t0
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`)
   // `times` prints the shell's user/sys, then its children's: "0m0.252s 0m0.041s".
-  const [user, sys] = r.stdout.toString().trim().split('\n').at(-1).split(/\s+/).map((t) => {
+  const children = r.stdout.toString().trim().split('\n').at(-1)
+  const [user, sys] = children.split(/\s+/).map((t) => {
     const m = /(\d+)m([\d.]+)s/.exec(t)
     return (Number(m[1]) * 60 + Number(m[2])) * 1000
   })
