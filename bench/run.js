@@ -10,6 +10,7 @@
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {createRequire} from 'node:module'
 import {createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {loadavg} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -570,6 +571,28 @@ async function brokerProduce() {
   )
 }
 
+/**
+ * Wall time of a shell command, and the CPU its child processes used (bash's `times`): on this
+ * 2-core machine the client's CPU competes with the broker's, so both are reported.
+ */
+function timeWithCpu(cmd, env = {}) {
+  spawnSync('sync')
+  const t0 = performance.now()
+  const r = spawnSync('bash', ['-c', `${cmd}\ntimes`], {
+    env: {...process.env, ...env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const ms = performance.now() - t0
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`)
+  // `times` prints the shell's user/sys, then its children's: "0m0.252s 0m0.041s".
+  const children = r.stdout.toString().trim().split('\n').at(-1)
+  const [user, sys] = children.split(/\s+/).map((t) => {
+    const m = /(\d+)m([\d.]+)s/.exec(t)
+    return (Number(m[1]) * 60 + Number(m[2])) * 1000
+  })
+  return {cpuMs: user + sys, ms}
+}
+
 async function brokerDrain() {
   if (!hasKcat()) return row('broker: kcat -C -e', 'skipped: kcat not installed', '', '', '')
   const file = await valuesFile()
@@ -580,12 +603,22 @@ async function brokerDrain() {
   })
   const broker = await startBroker(dir)
   const kcatTimes = []
+  const kcatCpu = []
+  const brokerCpu = []
   const directTimes = []
+  const loads = [loadavg()[0]]
   for (let i = 0; i < RUNS; i++) {
-    kcatTimes.push(time(`kcat -b 127.0.0.1:${broker.port} -C -t t -o beginning -e -f '%s\n' > /dev/null`))
+    // As a user drains to a file: -q drops kcat's "Reached end" notices, -f '%s\n' prints values
+    // only, like kt console-consumer's default output beside it.
+    const before = cpuMs(broker.child.pid)
+    const k = timeWithCpu(`kcat -b 127.0.0.1:${broker.port} -C -t t -o beginning -e -q -f '%s\n' > /dev/null`)
+    brokerCpu.push(cpuMs(broker.child.pid) - before)
+    kcatTimes.push(k.ms)
+    kcatCpu.push(k.cpuMs)
     directTimes.push(
       time(`${kt('console-consumer --topic t --from-beginning --exit-at-end')} > /dev/null`, {KT_DATA_DIR: dir}),
     )
+    loads.push(loadavg()[0])
   }
 
   await broker.stop()
@@ -593,11 +626,11 @@ async function brokerDrain() {
   const d = median(directTimes)
   row(
     `broker: kcat -C -e drain of ${RECORDS / 1e6}M × 100 B`,
-    `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(kcatTimes)})`,
+    `${rate(RECORDS, k)}, ${mbps(bytes, k)} (${spread(kcatTimes)}); CPU per drain: broker ${median(brokerCpu).toFixed(0)} ms, kcat ${median(kcatCpu).toFixed(0)} ms`,
     'kt console-consumer (no broker)',
     rate(RECORDS, d),
     `${(d / k).toFixed(2)} of direct`,
-    'target ≥ 1,000,000 rec/s',
+    `target ≥ 1,000,000 rec/s; load average ${loads.map((l) => l.toFixed(1)).join(' → ')}`,
   )
 }
 

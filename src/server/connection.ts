@@ -23,6 +23,8 @@ export class Connection {
   private closing = false
   /** Resolves once the request being handled (if any) is done. */
   private idle: Promise<void> = Promise.resolve()
+  /** See Peer.caughtUp: Fetch's per-connection state, which dies with the connection. */
+  readonly caughtUp = new Map<string, number>()
 
   constructor(
     readonly id: number,

@@ -28,6 +28,11 @@ export interface Peer {
   host: string
   /** Resolves when the connection closes (a group member's session is then left to time out). */
   id: number
+  /**
+   * Fetch's memory of this connection: for each partition ("topic or topic id", NUL, partition)
+   * whose last answer returned records at once up to the log end, that log end offset.
+   */
+  caughtUp: Map<string, number>
 }
 
 /** A handler's answer meaning "no response; close the connection" (a failed acks=0 produce). */

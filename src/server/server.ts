@@ -197,7 +197,11 @@ export class KafkaServer implements FrameHandler {
 
     let response: Awaited<ReturnType<typeof entry.handler>>
     try {
-      response = await entry.handler(this.ctx!, body, header, {host: connection.remoteHost, id: connection.id})
+      response = await entry.handler(this.ctx!, body, header, {
+        caughtUp: connection.caughtUp,
+        host: connection.remoteHost,
+        id: connection.id,
+      })
     } catch (error) {
       // A handler bug must not take the broker down: this connection closes, the others carry on.
       connection.close()

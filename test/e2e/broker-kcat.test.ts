@@ -72,6 +72,30 @@ describe.skipIf(!HAS_KCAT)('kt broker with kcat (skipped when kcat is missing: a
     expect(negotiated(broker.stderr(), /^rdkafka$/).get('Fetch')).toBe(11)
   })
 
+  it('kcat -C -e exits once it has drained the topic, without first waiting out fetch.wait.max.ms', async () => {
+    const p = await kt(dir, ['console-producer', '--topic', 'drained'], {input: 'one\ntwo\n'})
+    expect(p.status).toBe(0)
+    const started = Date.now()
+    // librdkafka reports end of partition only on an empty answer at the high watermark; before the
+    // broker answered that at once, this took the 20 s wait.
+    const r = run('kcat', [
+      '-b',
+      b,
+      '-C',
+      '-t',
+      'drained',
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-X',
+      'fetch.wait.max.ms=20000',
+    ])
+    expect(r.stdout).toBe('one\ntwo\n')
+    expect(r.status).toBe(0)
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
   it('kcat -Q finds offsets by time', async () => {
     expect((await kt(dir, ['topics', '--create', '--topic', 'timed'])).status).toBe(0)
     const records = [1000, 2000, 3000].map((t, i) => JSON.stringify({timestamp: t, value: `v${i}`})).join('\n')

@@ -309,6 +309,55 @@ describe('Fetch', () => {
     fetcher.close()
     producer.close()
   })
+
+  // A fetch of partition 0 of `topic` at `offset`, v11 (kcat's version).
+  const fetchAt = async (c: WireClient, topic: string, offset: number, maxWaitMs: number) => {
+    const started = Date.now()
+    const {body} = await c.request(1, 11, {
+      isolationLevel: 0,
+      maxBytes: 1 << 20,
+      maxWaitMs,
+      minBytes: 1,
+      topics: [{partitions: [{fetchOffset: offset, partition: 0, partitionMaxBytes: 1 << 20}], topic}],
+    })
+    const p = (body.responses as {partitions: {highWatermark: number; records: Buffer}[]}[])[0].partitions[0]
+    return {ms: Date.now() - started, ...p}
+  }
+
+  it('after a backlog is drained, the fetch at the log end is answered at once, and the next one waits', async () => {
+    await broker.createTopic({name: 'drained', partitions: 1})
+    const producer = await WireClient.connect(port)
+    await producer.request(0, 7, produceBody(batchOf(['a', 'b']), -1, 'drained'))
+    producer.close()
+    const c = await WireClient.connect(port)
+    const backlog = await fetchAt(c, 'drained', 0, 10_000)
+    expect(backlog.highWatermark).toBe(2)
+    expect(backlog.records.length).toBeGreaterThan(0)
+    // librdkafka reports end of partition (kcat -e exits) on this answer: it must not wait 10 s.
+    const end = await fetchAt(c, 'drained', 2, 10_000)
+    expect(end.ms).toBeLessThan(5000)
+    expect(end).toMatchObject({highWatermark: 2, records: Buffer.alloc(0)})
+    // Told once: an idle consumer long-polls from here on, it does not spin.
+    const idle = await fetchAt(c, 'drained', 2, 300)
+    expect(idle.ms).toBeGreaterThanOrEqual(250)
+    expect(idle.records).toEqual(Buffer.alloc(0))
+    c.close()
+  })
+
+  it('a consumer whose records came from a wait keeps long-polling at the log end', async () => {
+    await broker.createTopic({name: 'tailed', partitions: 1})
+    const c = await WireClient.connect(port)
+    const woken = fetchAt(c, 'tailed', 0, 10_000)
+    await new Promise((r) => setTimeout(r, 100))
+    const producer = await WireClient.connect(port)
+    await producer.request(0, 7, produceBody(batchOf(['live']), -1, 'tailed'))
+    producer.close()
+    expect((await woken).highWatermark).toBe(1)
+    const next = await fetchAt(c, 'tailed', 1, 300)
+    expect(next.ms).toBeGreaterThanOrEqual(250)
+    expect(next.records).toEqual(Buffer.alloc(0))
+    c.close()
+  })
 })
 
 describe('connections', () => {

@@ -2,8 +2,17 @@
 // batch holding the fetch offset; the answer goes out once min_bytes are collected or max_wait_ms
 // passes, and any writer (this broker or another kt process) wakes the wait. Fetch sessions
 // are not kept: session id 0 means a full fetch every time, which every client accepts.
+//
+// One departure from Kafka's wait: a consumer that has just drained a backlog (its last answer
+// for a partition came at once and reached the log end) gets its next, empty answer at once
+// instead of after max_wait_ms. librdkafka reports end of partition only on an answer whose
+// fetch offset equals the high watermark, so `kcat -C -e` on Kafka always pays
+// fetch.wait.max.ms (500 ms) before it exits: measured here, 0.5 s of a 1.1 s drain of 1M
+// records. It costs one extra round trip per backlog drained; a consumer that is already caught
+// up (its answers come from waits) long-polls exactly as before, and the empty answer clears the
+// mark, so an idle consumer never spins.
 import {errorCode, type RequestHeader} from '../../protocol/index.js'
-import type {ServerContext} from '../context.js'
+import type {Peer, ServerContext} from '../context.js'
 import {errorOf} from './errors.js'
 
 interface FetchPartition {
@@ -23,6 +32,7 @@ export async function fetch(
   ctx: ServerContext,
   body: Record<string, unknown>,
   header: RequestHeader,
+  peer: Peer,
 ): Promise<Record<string, unknown>> {
   const byId = header.apiVersion >= 13
   const topics = body.topics as FetchTopic[]
@@ -31,16 +41,20 @@ export async function fetch(
   const maxBytes = Math.max(1, body.maxBytes as number)
   const deadline = performance.now() + maxWaitMs
   let names = new Map<string, string>()
+  const {caughtUp} = peer
 
-  for (;;) {
+  for (let first = true; ; first = false) {
     if (byId) names = new Map((await ctx.broker.topicList()).map((t) => [t.topicId, t.name]))
     let total = 0
     let errors = false
+    /** A partition this connection just caught up on is at its end: the client is owed that news now. */
+    let endOwed = false
     const responses = []
     for (const t of topics) {
       const name = byId ? names.get(t.topicId) : t.topic
       const partitions = []
       for (const p of t.partitions) {
+        const key = `${byId ? t.topicId : t.topic}\0${p.partition}`
         const out = {
           abortedTransactions: null,
           errorCode: 0,
@@ -84,6 +98,14 @@ export async function fetch(
           }
 
           out.records = chunks
+          if (chunks.length === 0) {
+            if (p.fetchOffset === r.logEndOffset && caughtUp.get(key) === p.fetchOffset) endOwed = true
+            caughtUp.delete(key)
+          } else if (first && r.batches[chunks.length - 1].lastOffset + 1 >= r.logEndOffset) {
+            caughtUp.set(key, r.logEndOffset)
+          } else {
+            caughtUp.delete(key)
+          }
         } catch (error) {
           out.errorCode = errorOf(error).code
           errors = true
@@ -94,7 +116,7 @@ export async function fetch(
     }
 
     const remaining = deadline - performance.now()
-    if (total >= minBytes || errors || remaining <= 0 || ctx.stopping.aborted)
+    if (total >= minBytes || errors || endOwed || remaining <= 0 || ctx.stopping.aborted)
       return {errorCode: 0, responses, sessionId: 0, throttleTimeMs: 0}
     await ctx.changes.wait(remaining)
   }
