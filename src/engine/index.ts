@@ -62,7 +62,8 @@ export {
   type Record,
   type TimestampType,
 } from './record-batch.js'
-export {hasCollidingCharacters, INTERNAL_TOPICS} from './topics.js'
+export {hasCollidingCharacters, INTERNAL_TOPICS, unknownTopic} from './topics.js'
+export {noSuchPartition} from './log.js'
 export {varintSize} from './varint.js'
 export type * from './types.js'
 

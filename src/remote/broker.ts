@@ -28,7 +28,14 @@ import type {
   TopicMetadata,
   TopicPartition,
 } from '../engine/index.js'
-import {KtError, RecordBatchBuilder, readBatchHeader, RecordView} from '../engine/index.js'
+import {
+  KtError,
+  noSuchPartition,
+  RecordBatchBuilder,
+  readBatchHeader,
+  RecordView,
+  unknownTopic,
+} from '../engine/index.js'
 import type {ConnectionSettings} from './client-config.js'
 import {type ErrorContext, kafkaError, kafkaMessage, toKtError} from './errors.js'
 import {GroupAdmin} from './group-admin.js'
@@ -389,19 +396,23 @@ export class RemoteBroker implements Broker {
     return metadata
   }
 
+  /** A missing topic or partition is refused in the embedded store's words, so both modes print the same line. */
   private async leaderOf(topic: string, partition: number): Promise<number> {
     let leaders = this.leaders.get(topic)
     if (!leaders || leaders[partition] === undefined || leaders[partition] < 0) {
-      await this.metadata([topic])
+      try {
+        await this.metadata([topic])
+      } catch (error) {
+        if ((error as {code?: string}).code === 'UNKNOWN_TOPIC_OR_PARTITION') throw unknownTopic(topic)
+        throw error
+      }
+
       leaders = this.leaders.get(topic)
     }
 
-    const leader = leaders?.[partition]
-    if (leader === undefined)
-      throw kafkaError(
-        'UNKNOWN_TOPIC_OR_PARTITION',
-        `Partition ${partition} of topic '${topic}' does not exist (it has ${leaders?.length ?? 0} partition(s))`,
-      )
+    if (!leaders) throw unknownTopic(topic)
+    const leader = leaders[partition]
+    if (leader === undefined) throw noSuchPartition(topic, partition)
     if (leader < 0) throw kafkaError('LEADER_NOT_AVAILABLE', kafkaMessage('LEADER_NOT_AVAILABLE'))
     return leader
   }
@@ -692,6 +703,7 @@ export class RemoteBroker implements Broker {
     partition: number,
     spec: OffsetSpec | 'max-timestamp',
   ): Promise<OffsetAndTimestamp | null> {
+    await this.leaderOf(topic, partition)
     const timestamp =
       spec === 'earliest' ? -2n : spec === 'latest' ? -1n : spec === 'max-timestamp' ? -3n : BigInt(spec.timestamp)
     const listed = await this.call(

@@ -208,6 +208,26 @@ describe('the tour against kt broker matches the embedded store', () => {
   }, 60_000)
 })
 
+describe('a missing topic or partition is refused in the same words as on the embedded store', () => {
+  test('console-consumer --partition of a missing topic, and of a partition past the last', async () => {
+    const remoteDir = tempDir()
+    const embeddedDir = tempDir()
+    const remote = ['--bootstrap-server', address]
+    await kt(remoteDir, ['topics', '--create', '--topic', 'three-partitions', '--partitions', '3', ...remote])
+    await kt(embeddedDir, ['topics', '--create', '--topic', 'three-partitions', '--partitions', '3'])
+    for (const [topic, partition] of [
+      ['never-created', '0'],
+      ['three-partitions', '5'],
+    ]) {
+      const args = ['console-consumer', '--topic', topic, '--partition', partition, '--max-messages', '1']
+      const there = printed(await kt(remoteDir, [...args, ...remote]))
+      const here = printed(await kt(embeddedDir, args))
+      expect(here.status).toBe(1)
+      expect(there).toEqual(here)
+    }
+  }, 60_000)
+})
+
 describe('producing through the wire', () => {
   test('many small batches of one flush arrive whole and in order', async () => {
     const dir = tempDir()
