@@ -176,8 +176,13 @@ export interface Broker {
   ): Promise<DeleteOffsetsResult>
   /** Every topic config of a topic (overrides and defaults), sorted by name. */
   describeTopicConfigs(topic: string): Promise<ConfigEntry[]>
-  /** The broker settings kt knows, sorted by name (all static: server.properties or defaults). */
-  describeBrokerConfigs(): Promise<ConfigEntry[]>
+  /**
+   * The broker settings kt knows, sorted by name (all static: server.properties or defaults).
+   * brokerId: which broker ('' the cluster-wide defaults); the embedded store is one broker.
+   */
+  describeBrokerConfigs(brokerId?: string): Promise<ConfigEntry[]>
+  /** The ids of the cluster's brokers, sorted (the embedded store: its node.id). */
+  brokerIds(): Promise<number[]>
   /** Sets and removes topic config overrides in one transaction; the next write uses them. */
   alterTopicConfigs(
     topic: string,
@@ -348,6 +353,10 @@ export class EmbeddedBroker implements StoreBroker {
 
   async describeBrokerConfigs(): Promise<ConfigEntry[]> {
     return brokerConfigEntries(this.config.staticSettings, BROKER_SETTINGS)
+  }
+
+  async brokerIds(): Promise<number[]> {
+    return [this.config.nodeId]
   }
 
   async alterTopicConfigs(

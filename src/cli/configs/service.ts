@@ -54,23 +54,26 @@ export async function runConfigsCommand(broker: Broker, opts: ConfigsOptions): P
     return {action: 'describe', entities}
   }
 
-  const id = String(broker.config.nodeId)
-  if (entityName !== undefined && entityName !== '' && Number(entityName) !== broker.config.nodeId && !opts.all)
+  const ids = await broker.brokerIds()
+  if (entityName !== undefined && entityName !== '' && !ids.includes(Number(entityName)) && !opts.all)
     return {
       action: 'describe',
       entities: [],
       missing: `The ${kind} '${entityName}' doesn't exist and doesn't have dynamic config.`,
     }
-  const names = entityName === undefined ? [id, ''] : [entityName]
-  const all = await broker.describeBrokerConfigs()
-  return {
-    action: 'describe',
-    entities: names.map((name) => ({
-      configs: shown(all, opts.all, name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG'),
+  const names = entityName === undefined ? [...ids.map(String), ''] : [entityName]
+  const entities: DescribedEntity[] = []
+  for (const name of names)
+    entities.push({
+      configs: shown(
+        await broker.describeBrokerConfigs(name),
+        opts.all,
+        name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG',
+      ),
       entityName: name,
       entityType,
       header:
         name === '' ? 'Default configs for brokers in the cluster are:' : `${label} configs for ${kind} ${name} are:`,
-    })),
-  }
+    })
+  return {action: 'describe', entities}
 }
