@@ -32,6 +32,7 @@ import type {
   TopicDescription,
 } from './types.js'
 import {ChangeWatcher} from './change-watcher.js'
+import {KtError} from './errors.js'
 import {type CheckReport, checkStore} from './check.js'
 import {
   checkMember,
@@ -186,6 +187,15 @@ export interface Broker {
   /** Sets and removes topic config overrides in one transaction; the next write uses them. */
   alterTopicConfigs(
     topic: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void>
+  /**
+   * Sets and removes a broker's dynamic configs ('' the cluster-wide defaults). kt's own broker
+   * settings are static (server.properties), so the embedded store refuses; a cluster applies them.
+   */
+  alterBrokerConfigs(
+    brokerId: string,
     set: ReadonlyArray<readonly [string, string]>,
     remove: readonly string[],
   ): Promise<void>
@@ -365,6 +375,10 @@ export class EmbeddedBroker implements StoreBroker {
     remove: readonly string[],
   ): Promise<void> {
     this.db.immediate(() => alterTopicConfigsTx(this.db, topic, set, remove))
+  }
+
+  async alterBrokerConfigs(): Promise<void> {
+    throw staticBrokerSettings()
   }
 
   async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
@@ -614,4 +628,12 @@ export class EmbeddedBroker implements StoreBroker {
     this.watcher?.close()
     await this.db.close()
   }
+}
+
+/** kt's refusal of a dynamic broker config change (kt broker answers alters with it too). */
+export function staticBrokerSettings(): KtError {
+  return new KtError(
+    'INVALID_CONFIG',
+    "kt's broker settings are static: edit server.properties in the data directory (kt has no dynamic broker configs)",
+  )
 }

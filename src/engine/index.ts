@@ -40,6 +40,7 @@ export {SERVER_PROPERTIES} from './broker-config.js'
 // remote admin (kt broker's DescribeConfigs types)
 export {BROKER_SETTINGS} from './broker-config.js'
 export {validateTopicConfig} from './configs.js'
+export {staticBrokerSettings} from './broker.js'
 export {TOPIC_CONFIGS} from './configs.js'
 export type {ConfigEntry, ConfigSource, ConfigSynonym} from './configs.js'
 export type {CleanerReport} from './retention.js'

@@ -714,6 +714,14 @@ export class RemoteBroker implements Broker {
     return this.remoteConfigs().alterTopicConfigs(topic, set, remove)
   }
 
+  async alterBrokerConfigs(
+    brokerId: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void> {
+    return this.remoteConfigs().alterBrokerConfigs(brokerId, set, remove)
+  }
+
   async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
     return this.remoteConfigs().deleteRecords(topic, partition, beforeOffset)
   }

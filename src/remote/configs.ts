@@ -75,11 +75,7 @@ export class RemoteConfigs {
     const overrides = new Set(current.filter((e) => e.source === 'DYNAMIC_TOPIC_CONFIG').map((e) => e.name))
     const missing = remove.filter((k) => !overrides.has(k))
     if (missing.length > 0) throw new KtError('INVALID_CONFIG', `Invalid config(s): ${missing.join(',')}`)
-    const ops = lib.IncrementalAlterConfigOperationTypes
-    const configs: Parameters<typeof lib.incrementalAlterConfigsV1.createRequest>[0][number]['configs'] = [
-      ...remove.map((name) => ({configOperation: ops.DELETE, name})),
-      ...set.map(([name, value]) => ({configOperation: ops.SET, name, value})),
-    ]
+    const configs = this.operations(set, remove)
     await this.r.call(async () => {
       const connection = await this.r.connectionTo(node)
       await lib.incrementalAlterConfigsV1.api.async(
@@ -88,6 +84,29 @@ export class RemoteConfigs {
         false,
       )
     }, {topic})
+  }
+
+  /**
+   * A broker's dynamic configs ('' the cluster-wide defaults), as ConfigCommand alters them:
+   * IncrementalAlterConfigs to that broker (the defaults to any). Unlike for topics, configs to
+   * delete are not checked beforehand: the cluster answers (Kafka: nothing to delete is no
+   * error; kt broker: its settings are static), so kt broker's refusal reads as the embedded one.
+   */
+  async alterBrokerConfigs(
+    brokerId: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void> {
+    const lib = this.r.lib
+    const node = brokerId === '' ? await this.anyBroker() : Number(brokerId)
+    await this.r.call(async () => {
+      const connection = await this.r.connectionTo(node)
+      await lib.incrementalAlterConfigsV1.api.async(
+        connection,
+        [{configs: this.operations(set, remove), resourceName: brokerId, resourceType: lib.ConfigResourceTypes.BROKER}],
+        false,
+      )
+    })
   }
 
   /**
@@ -148,6 +167,16 @@ export class RemoteConfigs {
       }),
     )
     return sizes
+  }
+
+  /** kafka-configs' operations: DELETE for --delete-config, SET for --add-config. */
+  private operations(set: ReadonlyArray<readonly [string, string]>, remove: readonly string[]) {
+    const ops = this.r.lib.IncrementalAlterConfigOperationTypes
+    const configs: Parameters<Lib['incrementalAlterConfigsV1']['createRequest']>[0][number]['configs'] = [
+      ...remove.map((name) => ({configOperation: ops.DELETE, name})),
+      ...set.map(([name, value]) => ({configOperation: ops.SET, name, value})),
+    ]
+    return configs
   }
 
   private async anyBroker(): Promise<number> {

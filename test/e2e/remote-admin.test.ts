@@ -146,6 +146,8 @@ async function steps(run: (args: string[], input?: string) => Promise<KtResult>,
   await step('broker all', ['configs', '--entity-type', 'brokers', '--entity-name', '1', '--describe', '--all'])
   await step('broker defaults', ['configs', '--entity-type', 'brokers', '--entity-default', '--describe'])
   await step('other broker', ['configs', '--broker', '7', '--describe'])
+  await step('alter broker', ['configs', '--broker', '1', '--alter', '--add-config', 'log.retention.hours=1'])
+  await step('alter broker defaults', ['configs', '--broker-defaults', '--alter', '--delete-config', 'num.partitions'])
   await step('delete records', ['delete-records', '--offset-json-file', offsetsFile])
   await step('delete records again', ['delete-records', '--offset-json-file', offsetsFile, '--json'])
   await step('delete all of one', ['delete-records', '--topic', 'cfg', '--partition', '2', '--before-offset', '-1'])
@@ -201,6 +203,12 @@ describe('kt configs and kt delete-records against kt broker match the embedded 
       stdout: '',
     })
     expect(embedded['delete unset']).toEqual({status: 1, stderr: 'Invalid config(s): segment.ms\n', stdout: ''})
+    expect(embedded['alter broker defaults']).toEqual({
+      status: 1,
+      stderr:
+        "kt's broker settings are static: edit server.properties in the data directory (kt has no dynamic broker configs)\n",
+      stdout: '',
+    })
     expect(embedded['alter missing topic'].stderr).toBe("Topic 'ghost' does not exist as expected\n")
     expect(embedded['describe all'].stdout).toContain(
       '  retention.ms=3600000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=3600000',

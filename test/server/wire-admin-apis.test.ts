@@ -125,7 +125,7 @@ describe('IncrementalAlterConfigs', () => {
       validateOnly: false,
     })
     expect((body.responses as AlterResponse)[0]).toMatchObject({
-      errorCode: 42,
+      errorCode: 40,
       errorMessage:
         "kt's broker settings are static: edit server.properties in the data directory (kt has no dynamic broker configs)",
     })

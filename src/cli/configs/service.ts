@@ -1,6 +1,6 @@
 // What kafka-configs does with its options, over the Broker interface: describe the configs of
 // topics or brokers, or alter a topic's overrides. Returns plain results; never prints.
-import {type Broker, type ConfigEntry, KtError} from '../../engine/index.js'
+import type {Broker, ConfigEntry} from '../../engine/index.js'
 import type {ConfigsOptions, EntityType} from './options.js'
 
 export interface DescribedEntity {
@@ -24,12 +24,8 @@ function shown(entries: ConfigEntry[], all: boolean, dynamicSource: ConfigEntry[
 export async function runConfigsCommand(broker: Broker, opts: ConfigsOptions): Promise<ConfigsResult> {
   const {entityName, entityType} = opts
   if (opts.action === 'alter') {
-    if (entityType === 'brokers')
-      throw new KtError(
-        'INVALID_CONFIG',
-        "kt's broker settings are static: edit server.properties in the data directory (kt has no dynamic broker configs)",
-      )
-    await broker.alterTopicConfigs(entityName!, opts.add, opts.remove)
+    if (entityType === 'brokers') await broker.alterBrokerConfigs(entityName!, opts.add, opts.remove)
+    else await broker.alterTopicConfigs(entityName!, opts.add, opts.remove)
     return {action: 'alter', deleted: opts.remove, entityName: entityName!, entityType, set: opts.add}
   }
 

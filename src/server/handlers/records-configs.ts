@@ -6,7 +6,7 @@
 import {statfsSync} from 'node:fs'
 import {dirname} from 'node:path'
 
-import {KtError, TOPIC_CONFIGS, validateTopicConfig} from '../../engine/index.js'
+import {KtError, staticBrokerSettings, TOPIC_CONFIGS, validateTopicConfig} from '../../engine/index.js'
 import type {ServerContext} from '../context.js'
 import {RESOURCE} from './admin.js'
 import {errorOf} from './errors.js'
@@ -26,12 +26,6 @@ interface TopicChange {
   set: Array<[string, string]>
   remove: string[]
 }
-
-const staticBroker = () =>
-  new KtError(
-    'INVALID_REQUEST',
-    "kt's broker settings are static: edit server.properties in the data directory (kt has no dynamic broker configs)",
-  )
 
 /**
  * Runs one resource's change, or records its error: a topic's through the engine (validateOnly:
@@ -62,7 +56,7 @@ async function alterResource(
     } else if (r.resourceType === RESOURCE.BROKER) {
       if (r.resourceName !== '' && r.resourceName !== String(ctx.nodeId))
         throw new KtError('INVALID_REQUEST', `Broker ${r.resourceName} is not this broker (node ${ctx.nodeId})`)
-      if (changesSomething) throw staticBroker()
+      if (changesSomething) throw staticBrokerSettings()
     } else
       throw new KtError(
         'INVALID_REQUEST',
