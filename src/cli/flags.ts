@@ -37,15 +37,6 @@ export function checkRemoteFlags(flags: {'bootstrap-server'?: string; 'command-c
     )
 }
 
-/** Refuses the remote options for a tool that works on the local store only (so far). */
-export function refuseRemoteFlags(tool: string, flags: RemoteFlags): void {
-  if (flags['bootstrap-server'] !== undefined)
-    throw new UsageError(
-      `--bootstrap-server ${flags['bootstrap-server']}: kt ${tool} works on the local store only for now; leave the option out (and unset KT_BOOTSTRAP_SERVER)`,
-    )
-  checkRemoteFlags(flags)
-}
-
 /** Whether the run works against a cluster (--bootstrap-server or KT_BOOTSTRAP_SERVER). */
 export function isRemote(flags: {'bootstrap-server'?: string}): boolean {
   return flags['bootstrap-server'] !== undefined

@@ -1,7 +1,7 @@
 import {KtCommand} from '../cli/base-command.js'
 import {parseConfigsOptions} from '../cli/configs/options.js'
 import {runConfigsCommand} from '../cli/configs/service.js'
-import {jsonFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
+import {checkRemoteFlags, jsonFlag, remoteFlags} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 import {configsJson, renderConfigsText} from '../cli/output/configs.js'
 
@@ -63,7 +63,7 @@ export default class Configs extends KtCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Configs)
-    refuseRemoteFlags('configs', flags)
+    checkRemoteFlags(flags)
     const options = parseConfigsOptions(flags)
     const broker = await this.broker(flags['data-dir'])
     const result = await runConfigsCommand(broker, options)

@@ -1,7 +1,7 @@
 import {KtCommand} from '../cli/base-command.js'
 import {parseDeleteRecordsOptions} from '../cli/delete-records/options.js'
 import {deleteRecordsJson, renderDeleteRecordsText, runDeleteRecords} from '../cli/delete-records/service.js'
-import {jsonFlag, refuseRemoteFlags, remoteFlags} from '../cli/flags.js'
+import {checkRemoteFlags, jsonFlag, remoteFlags} from '../cli/flags.js'
 import {Flags} from '../cli/oclif.js'
 
 export default class DeleteRecords extends KtCommand {
@@ -36,7 +36,7 @@ export default class DeleteRecords extends KtCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(DeleteRecords)
-    refuseRemoteFlags('delete-records', flags)
+    checkRemoteFlags(flags)
     const options = parseDeleteRecordsOptions(flags)
     const broker = await this.broker(flags['data-dir'])
     const results = await runDeleteRecords(broker, options)

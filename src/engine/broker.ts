@@ -32,6 +32,7 @@ import type {
   TopicDescription,
 } from './types.js'
 import {ChangeWatcher} from './change-watcher.js'
+import {KtError} from './errors.js'
 import {type CheckReport, checkStore} from './check.js'
 import {
   checkMember,
@@ -176,11 +177,25 @@ export interface Broker {
   ): Promise<DeleteOffsetsResult>
   /** Every topic config of a topic (overrides and defaults), sorted by name. */
   describeTopicConfigs(topic: string): Promise<ConfigEntry[]>
-  /** The broker settings kt knows, sorted by name (all static: server.properties or defaults). */
-  describeBrokerConfigs(): Promise<ConfigEntry[]>
+  /**
+   * The broker settings kt knows, sorted by name (all static: server.properties or defaults).
+   * brokerId: which broker ('' the cluster-wide defaults); the embedded store is one broker.
+   */
+  describeBrokerConfigs(brokerId?: string): Promise<ConfigEntry[]>
+  /** The ids of the cluster's brokers, sorted (the embedded store: its node.id). */
+  brokerIds(): Promise<number[]>
   /** Sets and removes topic config overrides in one transaction; the next write uses them. */
   alterTopicConfigs(
     topic: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void>
+  /**
+   * Sets and removes a broker's dynamic configs ('' the cluster-wide defaults). kt's own broker
+   * settings are static (server.properties), so the embedded store refuses; a cluster applies them.
+   */
+  alterBrokerConfigs(
+    brokerId: string,
     set: ReadonlyArray<readonly [string, string]>,
     remove: readonly string[],
   ): Promise<void>
@@ -350,12 +365,20 @@ export class EmbeddedBroker implements StoreBroker {
     return brokerConfigEntries(this.config.staticSettings, BROKER_SETTINGS)
   }
 
+  async brokerIds(): Promise<number[]> {
+    return [this.config.nodeId]
+  }
+
   async alterTopicConfigs(
     topic: string,
     set: ReadonlyArray<readonly [string, string]>,
     remove: readonly string[],
   ): Promise<void> {
     this.db.immediate(() => alterTopicConfigsTx(this.db, topic, set, remove))
+  }
+
+  async alterBrokerConfigs(): Promise<void> {
+    throw staticBrokerSettings()
   }
 
   async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
@@ -605,4 +628,12 @@ export class EmbeddedBroker implements StoreBroker {
     this.watcher?.close()
     await this.db.close()
   }
+}
+
+/** kt's refusal of a dynamic broker config change (kt broker answers alters with it too). */
+export function staticBrokerSettings(): KtError {
+  return new KtError(
+    'INVALID_CONFIG',
+    "kt's broker settings are static: edit server.properties in the data directory (kt has no dynamic broker configs)",
+  )
 }

@@ -37,6 +37,10 @@ export type {
 export type {BrokerConfig} from './broker-config.js'
 export type {CheckProblem, CheckProblemKind, CheckReport} from './check.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
+// remote admin (kt broker's DescribeConfigs types)
+export {BROKER_SETTINGS} from './broker-config.js'
+export {validateTopicConfig} from './configs.js'
+export {staticBrokerSettings} from './broker.js'
 export {TOPIC_CONFIGS} from './configs.js'
 export type {ConfigEntry, ConfigSource, ConfigSynonym} from './configs.js'
 export type {CleanerReport} from './retention.js'

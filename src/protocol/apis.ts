@@ -598,6 +598,106 @@ export const OffsetDelete = api(
   ],
 )
 
+// kt configs / kt delete-records against a cluster (issue 11), and whatever admin clients send:
+// DeleteRecords, AlterConfigs (the legacy whole-set replacement kafkajs and librdkafka use),
+// DescribeLogDirs (partition sizes) and IncrementalAlterConfigs (kafka-configs since Kafka 2.3).
+export const DeleteRecords = api(
+  21,
+  'DeleteRecords',
+  '0-2',
+  2,
+  [
+    f('topics', [f('name', 'string'), f('partitions', [f('partitionIndex', 'int32'), f('offset', 'int64')])]),
+    f('timeoutMs', 'int32'),
+  ],
+  [
+    f('throttleTimeMs', 'int32'),
+    f('topics', [
+      f('name', 'string'),
+      f('partitions', [f('partitionIndex', 'int32'), f('lowWatermark', 'int64'), f('errorCode', 'int16')]),
+    ]),
+  ],
+)
+
+export const AlterConfigs = api(
+  33,
+  'AlterConfigs',
+  '0-2',
+  2,
+  [
+    f('resources', [
+      f('resourceType', 'int8'),
+      f('resourceName', 'string'),
+      f('configs', [f('name', 'string'), f('value', 'string', '0+', {nullable: '0+'})]),
+    ]),
+    f('validateOnly', 'bool'),
+  ],
+  [
+    f('throttleTimeMs', 'int32'),
+    f('responses', [
+      f('errorCode', 'int16'),
+      f('errorMessage', 'string', '0+', {default: null, nullable: '0+'}),
+      f('resourceType', 'int8'),
+      f('resourceName', 'string'),
+    ]),
+  ],
+)
+
+export const DescribeLogDirs = api(
+  35,
+  'DescribeLogDirs',
+  '0-4',
+  2,
+  [f('topics', [f('topic', 'string'), f('partitions', '[]int32')], '0+', {nullable: '0+'})],
+  [
+    f('throttleTimeMs', 'int32'),
+    f('errorCode', 'int16', '3+'),
+    f('results', [
+      f('errorCode', 'int16'),
+      f('logDir', 'string'),
+      f('topics', [
+        f('name', 'string'),
+        f('partitions', [
+          f('partitionIndex', 'int32'),
+          f('partitionSize', 'int64'),
+          f('offsetLag', 'int64'),
+          f('isFutureKey', 'bool'),
+        ]),
+      ]),
+      f('totalBytes', 'int64', '4+', {default: -1}),
+      f('usableBytes', 'int64', '4+', {default: -1}),
+    ]),
+  ],
+)
+
+export const IncrementalAlterConfigs = api(
+  44,
+  'IncrementalAlterConfigs',
+  '0-1',
+  1,
+  [
+    f('resources', [
+      f('resourceType', 'int8'),
+      f('resourceName', 'string'),
+      f('configs', [
+        f('name', 'string'),
+        f('configOperation', 'int8'),
+        f('value', 'string', '0+', {nullable: '0+'}),
+      ]),
+    ]),
+    f('validateOnly', 'bool'),
+  ],
+  [
+    f('throttleTimeMs', 'int32'),
+    f('responses', [
+      f('errorCode', 'int16'),
+      f('errorMessage', 'string', '0+', {default: null, nullable: '0+'}),
+      f('resourceType', 'int8'),
+      f('resourceName', 'string'),
+    ]),
+  ],
+)
+
 /** Every schema this codec has, by API key. */
 export const SCHEMAS: ReadonlyMap<number, ApiSchema> = new Map(
   [
@@ -622,5 +722,9 @@ export const SCHEMAS: ReadonlyMap<number, ApiSchema> = new Map(
     CreatePartitions,
     DeleteGroups,
     OffsetDelete,
+    DeleteRecords,
+    AlterConfigs,
+    DescribeLogDirs,
+    IncrementalAlterConfigs,
   ].map((s) => [s.apiKey, s]),
 )

@@ -28,17 +28,11 @@ import type {
   TopicMetadata,
   TopicPartition,
 } from '../engine/index.js'
-import {
-  KtError,
-  noSuchPartition,
-  RecordBatchBuilder,
-  readBatchHeader,
-  RecordView,
-  unknownTopic,
-} from '../engine/index.js'
+import {noSuchPartition, RecordBatchBuilder, readBatchHeader, RecordView, unknownTopic} from '../engine/index.js'
 import type {ConnectionSettings} from './client-config.js'
 import {type ErrorContext, kafkaError, kafkaMessage, toKtError} from './errors.js'
 import {GroupAdmin} from './group-admin.js'
+import {RemoteConfigs} from './configs.js'
 import {assignerFor} from './assign.js'
 import {
   createWire,
@@ -118,6 +112,7 @@ export class RemoteBroker implements Broker {
   private groupAdminInstance: GroupAdmin | undefined
   /** Aborted when a member's rebalance begins or ends, so a waiting consume loop looks at once. */
   private groupWake = new AbortController()
+  private remoteConfigsInstance: RemoteConfigs | undefined
 
   constructor(
     private readonly lib: Lib,
@@ -271,9 +266,10 @@ export class RemoteBroker implements Broker {
     if (names.length === 0) return []
     const metadata = await this.metadata(names)
     const present = names.filter((n) => metadata.topics.has(n))
-    const [earliest, latest, configs] = await Promise.all([
+    const [earliest, latest, sizes, configs] = await Promise.all([
       this.offsetsOf(metadata, present, -2n),
       this.offsetsOf(metadata, present, -1n),
+      this.remoteConfigs().partitionSizes(metadata, present),
       present.length === 0
         ? Promise.resolve([])
         : this.call(() =>
@@ -312,8 +308,8 @@ export class RemoteBroker implements Broker {
             partition,
             recordCount: end - start,
             replicas: [...p.replicas],
-            // Kafka's clients learn sizes through DescribeLogDirs only; kt does not ask for them.
-            sizeBytes: 0,
+            // Kafka's clients learn sizes through DescribeLogDirs only (the leader's log).
+            sizeBytes: sizes.get(key(name, partition)) ?? 0,
           }
         }),
         replicationFactor: t.partitions[0]?.replicas.length ?? 0,
@@ -727,22 +723,50 @@ export class RemoteBroker implements Broker {
   /** A cluster is written through its brokers; kt never opens it read-only. */
   readonly readOnly = false
 
-  // kt configs and kt delete-records refuse --bootstrap-server before they reach a broker
-  // (refuseRemoteFlags); these say so again should another caller reach them.
-  async describeTopicConfigs(): Promise<ConfigEntry[]> {
-    throw localOnly('kt configs')
+  // kt configs and kt delete-records (src/remote/configs.ts).
+  async describeTopicConfigs(topic: string): Promise<ConfigEntry[]> {
+    return this.remoteConfigs().describeTopicConfigs(topic)
   }
 
-  async describeBrokerConfigs(): Promise<ConfigEntry[]> {
-    throw localOnly('kt configs')
+  async describeBrokerConfigs(brokerId?: string): Promise<ConfigEntry[]> {
+    return this.remoteConfigs().describeBrokerConfigs(brokerId)
   }
 
-  async alterTopicConfigs(): Promise<void> {
-    throw localOnly('kt configs')
+  async brokerIds(): Promise<number[]> {
+    return this.remoteConfigs().brokerIds()
   }
 
-  async deleteRecords(): Promise<number> {
-    throw localOnly('kt delete-records')
+  async alterTopicConfigs(
+    topic: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void> {
+    return this.remoteConfigs().alterTopicConfigs(topic, set, remove)
+  }
+
+  async alterBrokerConfigs(
+    brokerId: string,
+    set: ReadonlyArray<readonly [string, string]>,
+    remove: readonly string[],
+  ): Promise<void> {
+    return this.remoteConfigs().alterBrokerConfigs(brokerId, set, remove)
+  }
+
+  async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
+    return this.remoteConfigs().deleteRecords(topic, partition, beforeOffset)
+  }
+
+  private remoteConfigs(): RemoteConfigs {
+    this.remoteConfigsInstance ??= new RemoteConfigs({
+      call: (fn, ctx) => this.call(fn, ctx),
+      connectionTo: (nodeId) => this.connectionTo(nodeId),
+      errorContext: this.ctx,
+      leaderOf: (topic, partition) => this.leaderOf(topic, partition),
+      lib: this.lib,
+      metadata: (topics) => this.metadata(topics),
+      timeoutMs: this.settings.requestTimeout,
+    })
+    return this.remoteConfigsInstance
   }
 
   /** A cluster runs its own log cleaner: nothing for a client to do. */
@@ -1128,8 +1152,4 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms)
     signal?.addEventListener('abort', done, {once: true})
   })
-}
-
-function localOnly(tool: string): KtError {
-  return new KtError('INVALID_REQUEST', `${tool} works on the local store only for now, not against a cluster`)
 }

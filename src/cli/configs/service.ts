@@ -1,6 +1,6 @@
 // What kafka-configs does with its options, over the Broker interface: describe the configs of
 // topics or brokers, or alter a topic's overrides. Returns plain results; never prints.
-import {type Broker, type ConfigEntry, KtError} from '../../engine/index.js'
+import type {Broker, ConfigEntry} from '../../engine/index.js'
 import type {ConfigsOptions, EntityType} from './options.js'
 
 export interface DescribedEntity {
@@ -24,12 +24,8 @@ function shown(entries: ConfigEntry[], all: boolean, dynamicSource: ConfigEntry[
 export async function runConfigsCommand(broker: Broker, opts: ConfigsOptions): Promise<ConfigsResult> {
   const {entityName, entityType} = opts
   if (opts.action === 'alter') {
-    if (entityType === 'brokers')
-      throw new KtError(
-        'INVALID_CONFIG',
-        "kt's broker settings are static: edit server.properties in the data directory (kt has no dynamic broker configs)",
-      )
-    await broker.alterTopicConfigs(entityName!, opts.add, opts.remove)
+    if (entityType === 'brokers') await broker.alterBrokerConfigs(entityName!, opts.add, opts.remove)
+    else await broker.alterTopicConfigs(entityName!, opts.add, opts.remove)
     return {action: 'alter', deleted: opts.remove, entityName: entityName!, entityType, set: opts.add}
   }
 
@@ -54,23 +50,26 @@ export async function runConfigsCommand(broker: Broker, opts: ConfigsOptions): P
     return {action: 'describe', entities}
   }
 
-  const id = String(broker.config.nodeId)
-  if (entityName !== undefined && entityName !== '' && Number(entityName) !== broker.config.nodeId && !opts.all)
+  const ids = await broker.brokerIds()
+  if (entityName !== undefined && entityName !== '' && !ids.includes(Number(entityName)) && !opts.all)
     return {
       action: 'describe',
       entities: [],
       missing: `The ${kind} '${entityName}' doesn't exist and doesn't have dynamic config.`,
     }
-  const names = entityName === undefined ? [id, ''] : [entityName]
-  const all = await broker.describeBrokerConfigs()
-  return {
-    action: 'describe',
-    entities: names.map((name) => ({
-      configs: shown(all, opts.all, name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG'),
+  const names = entityName === undefined ? [...ids.map(String), ''] : [entityName]
+  const entities: DescribedEntity[] = []
+  for (const name of names)
+    entities.push({
+      configs: shown(
+        await broker.describeBrokerConfigs(name),
+        opts.all,
+        name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG',
+      ),
       entityName: name,
       entityType,
       header:
         name === '' ? 'Default configs for brokers in the cluster are:' : `${label} configs for ${kind} ${name} are:`,
-    })),
-  }
+    })
+  return {action: 'describe', entities}
 }

@@ -1,7 +1,7 @@
 // Topic administration and configs over the wire: CreateTopics, DeleteTopics, CreatePartitions,
 // DescribeConfigs, and InitProducerId for idempotent producers. The engine applies Kafka's rules
 // and messages; each topic's outcome is its own error code.
-import {TOPIC_CONFIGS} from '../../engine/index.js'
+import {BROKER_SETTINGS, type ConfigEntry, type ConfigSource, TOPIC_CONFIGS} from '../../engine/index.js'
 import {errorCode, type RequestHeader, ZERO_UUID} from '../../protocol/index.js'
 import type {ServerContext} from '../context.js'
 import {errorOf} from './errors.js'
@@ -155,16 +155,28 @@ export async function createPartitions(
   return {results, throttleTimeMs: 0}
 }
 
-/** DescribeConfigs' config types (ConfigResource.Type) and sources. */
+/** DescribeConfigs' config types (ConfigEntry.ConfigType) and sources (ConfigSource). */
 const CONFIG_TYPE: Record<string, number> = {boolean: 1, double: 6, int: 3, list: 7, long: 5, string: 2}
-const SOURCE = {DEFAULT_CONFIG: 5, DYNAMIC_TOPIC_CONFIG: 1, STATIC_BROKER_CONFIG: 4}
-const RESOURCE = {BROKER: 4, TOPIC: 2}
+export const CONFIG_SOURCE: Record<ConfigSource, number> = {
+  DEFAULT_CONFIG: 5,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  DYNAMIC_TOPIC_CONFIG: 1,
+  STATIC_BROKER_CONFIG: 4,
+}
+export const RESOURCE = {BROKER: 4, TOPIC: 2}
 
+/**
+ * DescribeConfigs answers from the same entries `kt configs --describe --all` prints (the
+ * engine's topicConfigEntries / brokerConfigEntries): each value with its source, and its
+ * synonyms when asked (Kafka sends them only with includeSynonyms), so a remote kt configs
+ * prints what the embedded one does.
+ */
 export async function describeConfigs(
   ctx: ServerContext,
   body: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const config = ctx.broker.config
+  const includeSynonyms = body.includeSynonyms === true
   const results = []
   for (const r of body.resources as {
     resourceType: number
@@ -180,53 +192,38 @@ export async function describeConfigs(
     }
     results.push(result)
     const wanted = (name: string) => r.configurationKeys === null || r.configurationKeys.includes(name)
-    const entry = (name: string, value: string, source: number, type: string) => ({
-      configSource: source,
-      configType: CONFIG_TYPE[type] ?? 0,
-      documentation: null,
-      isDefault: source === SOURCE.DEFAULT_CONFIG,
-      isSensitive: false,
-      name,
-      readOnly: false,
-      synonyms: [],
-      value,
-    })
-    if (r.resourceType === RESOURCE.TOPIC) {
-      try {
-        const [d] = await ctx.broker.describeTopics([r.resourceName])
-        for (const def of TOPIC_CONFIGS.values()) {
-          if (!wanted(def.name)) continue
-          const override = d.configs[def.name]
-          const fallback = config.topicDefaults.get(def.name) ?? def.default
-          const source =
-            override === undefined
-              ? fallback === def.default
-                ? SOURCE.DEFAULT_CONFIG
-                : SOURCE.STATIC_BROKER_CONFIG
-              : SOURCE.DYNAMIC_TOPIC_CONFIG
-          result.configs.push(entry(def.name, override ?? fallback, source, def.type))
-        }
-      } catch (error) {
-        const e = errorOf(error)
-        result.errorCode = e.code
-        result.errorMessage = e.message
+    let entries: ConfigEntry[]
+    try {
+      if (r.resourceType === RESOURCE.TOPIC) entries = await ctx.broker.describeTopicConfigs(r.resourceName)
+      else if (r.resourceType === RESOURCE.BROKER && (r.resourceName === '' || r.resourceName === String(ctx.nodeId)))
+        entries = await ctx.broker.describeBrokerConfigs()
+      else {
+        result.errorCode = errorCode('INVALID_REQUEST')
+        result.errorMessage = `kt broker describes topic (2) and broker (4) resources only, not type ${r.resourceType} '${r.resourceName}'`
+        continue
       }
-    } else if (r.resourceType === RESOURCE.BROKER && (r.resourceName === '' || r.resourceName === String(ctx.nodeId))) {
-      const settings: [string, string, string][] = [
-        ['auto.create.topics.enable', String(config.autoCreateTopics), 'boolean'],
-        ['default.replication.factor', String(config.defaultReplicationFactor), 'int'],
-        ['delete.topic.enable', String(config.deleteTopicEnable), 'boolean'],
-        ['group.max.session.timeout.ms', String(config.groupMaxSessionTimeoutMs), 'int'],
-        ['group.min.session.timeout.ms', String(config.groupMinSessionTimeoutMs), 'int'],
-        ['node.id', String(config.nodeId), 'int'],
-        ['num.partitions', String(config.numPartitions), 'int'],
-      ]
-      for (const [name, value, type] of settings)
-        if (wanted(name)) result.configs.push(entry(name, value, SOURCE.STATIC_BROKER_CONFIG, type))
-    } else {
-      result.errorCode = errorCode('INVALID_REQUEST')
-      result.errorMessage = `kt broker describes topic (2) and broker (4) resources only, not type ${r.resourceType} '${r.resourceName}'`
+    } catch (error) {
+      const e = errorOf(error)
+      result.errorCode = e.code
+      result.errorMessage = e.message
+      continue
     }
+
+    for (const e of entries)
+      if (wanted(e.name))
+        result.configs.push({
+          configSource: CONFIG_SOURCE[e.source],
+          configType: CONFIG_TYPE[TOPIC_CONFIGS.get(e.name)?.type ?? BROKER_SETTINGS[e.name]?.type ?? ''] ?? 0,
+          documentation: null,
+          isDefault: e.source === 'DEFAULT_CONFIG',
+          isSensitive: e.sensitive,
+          name: e.name,
+          readOnly: e.readOnly,
+          synonyms: includeSynonyms
+            ? e.synonyms.map((s) => ({name: s.name, source: CONFIG_SOURCE[s.source], value: s.value}))
+            : [],
+          value: e.value,
+        })
   }
 
   return {results, throttleTimeMs: 0}

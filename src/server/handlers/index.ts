@@ -18,6 +18,7 @@ import {listOffsets} from './list-offsets.js'
 import {metadata} from './metadata.js'
 import {offsetCommit, offsetDelete, offsetFetch} from './offsets.js'
 import {produce} from './produce.js'
+import {alterConfigs, deleteRecords, describeLogDirs, incrementalAlterConfigs} from './records-configs.js'
 
 export interface HandlerEntry {
   schema: ApiSchema
@@ -56,6 +57,10 @@ export const HANDLERS: ReadonlyMap<number, HandlerEntry> = new Map(
       [apis.CreatePartitions, createPartitions],
       [apis.DeleteGroups, deleteGroups],
       [apis.OffsetDelete, offsetDelete],
+      [apis.DeleteRecords, deleteRecords],
+      [apis.AlterConfigs, alterConfigs],
+      [apis.DescribeLogDirs, describeLogDirs],
+      [apis.IncrementalAlterConfigs, incrementalAlterConfigs],
     ] as [ApiSchema, Handler][]
   ).map(([schema, handler]) => [schema.apiKey, {handler, schema}]),
 )
