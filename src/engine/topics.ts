@@ -2,7 +2,7 @@
 import {randomBytes} from 'node:crypto'
 
 import type {BrokerConfig} from './broker-config.js'
-import {TopicConfigs, validateTopicConfig} from './configs.js'
+import {TopicConfigs, topicConfigEntries, validateTopicConfig} from './configs.js'
 import type {Db} from './db/connection.js'
 import {KtError} from './errors.js'
 import {deleteTopicOffsetsTx} from './groups.js'
@@ -234,8 +234,15 @@ export function describeTopic(db: Db, topic: TopicRow, config: BrokerConfig): To
     replicas,
     sizeBytes: r.size_bytes,
   }))
+  // Kafka's describe lists every config whose source is not Kafka's default: the topic's
+  // overrides and the broker's server.properties settings that stand in for a topic config.
+  const configs = topicConfigEntries(
+    new Map(overrides.map((o) => [o.name, o.value])),
+    config.staticSettings,
+    config.topicDefaults,
+  ).filter((e) => e.source !== 'DEFAULT_CONFIG' && e.value !== null)
   return {
-    configs: Object.fromEntries(overrides.map((o) => [o.name, o.value])),
+    configs: Object.fromEntries(configs.map((e) => [e.name, e.value as string])),
     internal: topic.is_internal === 1,
     name: topic.name,
     partitionCount: topic.partition_count,

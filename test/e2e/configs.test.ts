@@ -156,6 +156,20 @@ describe.concurrent('kt configs --entity-type topics', () => {
     )
   })
 
+  test("kt topics --describe lists every config not at Kafka's default: overrides and server.properties settings", async () => {
+    const dir = store()
+    writeFileSync(join(dir, 'server.properties'), 'log.segment.bytes=1073741824\nlog.retention.hours=48\n')
+    expectOutcome(
+      await kt(dir, ['topics', '--create', '--topic', 't', '--config', 'cleanup.policy=compact']),
+      ok('Created topic t.\n'),
+    )
+    const described = await kt(dir, ['topics', '--describe', '--topic', 't'])
+    expectOutcome(described, ok(described.stdout))
+    expect(described.stdout.split('\n')[0]).toMatch(
+      /\tConfigs: cleanup\.policy=compact,retention\.ms=172800000,segment\.bytes=1073741824$/,
+    )
+  })
+
   test('the validation and messages of kt topics --create --config; nothing changes on error', async () => {
     const dir = await withTopic('--config', 'retention.ms=5000')
     const alter = (...a: string[]) => configs(dir, ...TOPIC, '--alter', ...a)
