@@ -10,7 +10,7 @@
 import {randomUUID} from 'node:crypto'
 
 import type {StoreBroker} from '../../engine/index.js'
-import {errorCode} from '../../protocol/index.js'
+import {decodeSubscription, errorCode} from '../../protocol/index.js'
 
 export type GroupState = 'CompletingRebalance' | 'Empty' | 'PreparingRebalance' | 'Stable'
 
@@ -414,21 +414,10 @@ export class GroupCoordinator {
   }
 }
 
-/** The topics of a ConsumerProtocolSubscription (any version: version, then the topic array). */
+/** The topics of a member's ConsumerProtocolSubscription (none when it cannot be read). */
 export function subscribedTopics(metadata: Buffer): string[] {
   try {
-    let pos = 2
-    const n = metadata.readInt32BE(pos)
-    pos += 4
-    const topics: string[] = []
-    for (let i = 0; i < n; i++) {
-      const len = metadata.readInt16BE(pos)
-      pos += 2
-      topics.push(metadata.toString('utf8', pos, pos + len))
-      pos += len
-    }
-
-    return topics
+    return decodeSubscription(metadata).topics
   } catch {
     return []
   }
