@@ -188,7 +188,8 @@ export const MIGRATIONS: readonly string[] = [
     updated_at  INTEGER NOT NULL,
     PRIMARY KEY (group_id, member_id)
   ) STRICT, WITHOUT ROWID;
-  `,  // 6: what kt consumer-groups needs to describe a wire group as Kafka's tool does. The engine
+  `,
+  // 6: what kt consumer-groups needs to describe a wire group as Kafka's tool does. The engine
   // does not read the wire format, so the broker publishes each member's assigned partitions
   // decoded (JSON {"topic": [partitions]}, as group_members keeps them) beside the raw bytes, and
   // per group its state, chosen assignor (protocol name, '' unless Stable) and its coordinator's

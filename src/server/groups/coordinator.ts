@@ -10,12 +10,7 @@
 import {randomUUID} from 'node:crypto'
 
 import type {StoreBroker, TopicPartition} from '../../engine/index.js'
-import {
-  CONSUMER_PROTOCOL_TYPE,
-  decodeAssignment,
-  decodeSubscription,
-  errorCode,
-} from '../../protocol/index.js'
+import {CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, errorCode} from '../../protocol/index.js'
 
 export type GroupState = 'CompletingRebalance' | 'Empty' | 'PreparingRebalance' | 'Stable'
 
