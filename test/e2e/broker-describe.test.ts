@@ -310,7 +310,7 @@ describe('a member whose kt broker died', () => {
 describe.skipIf(!HAS_KCAT)(
   'kcat -G members of a kt broker group (skipped when kcat is missing: apt-get install kcat)',
   () => {
-    it('two members: rows by partition count, each with its client id; --members; --state names range', async () => {
+    it('two members, one static: rows by partition count, each with its client id; --members with GROUP-INSTANCE-ID; --state names range', async () => {
       const dir = newDir()
       const broker = await startBroker(dir)
       const kafka = new Kafka({brokers: [`127.0.0.1:${broker.port}`], clientId: 'producer', logLevel: logLevel.NOTHING})
@@ -325,6 +325,8 @@ describe.skipIf(!HAS_KCAT)(
           'kc',
           '-X',
           `client.id=${clientId}`,
+          // kcat-b is a static member: Kafka then shows a GROUP-INSTANCE-ID column, blank for kcat-a.
+          ...(clientId === 'kcat-b' ? ['-X', 'group.instance.id=static-b'] : []),
           '-X',
           'auto.offset.reset=earliest',
           '-X',
@@ -363,10 +365,17 @@ describe.skipIf(!HAS_KCAT)(
           stderr: '',
           stdout:
             '\n' +
-            'GROUP           CONSUMER-ID                                 HOST            CLIENT-ID       #PARTITIONS     ASSIGNMENT\n' +
-            `kc              kcat-a-${ID} /127.0.0.1      kcat-a          2               orders(0,1)\n` +
-            `kc              kcat-b-${ID} /127.0.0.1      kcat-b          1               orders(2)\n`,
+            'GROUP           CONSUMER-ID                                 GROUP-INSTANCE-ID HOST            CLIENT-ID       #PARTITIONS     ASSIGNMENT\n' +
+            `kc              kcat-a-${ID}                   /127.0.0.1      kcat-a          2               orders(0,1)\n` +
+            `kc              kcat-b-${ID} static-b          /127.0.0.1      kcat-b          1               orders(2)\n`,
         })
+        const json = JSON.parse(
+          (await ktn(dir, ['consumer-groups', '--describe', '--group', 'kc', '--members', '--json'])).stdout,
+        ) as {groups: Array<{members: Array<{consumerId: string; groupInstanceId?: string}>}>}
+        expect(json.groups[0].members.map((m) => [m.consumerId, m.groupInstanceId])).toEqual([
+          [`kcat-a-${ID}`, undefined],
+          [`kcat-b-${ID}`, 'static-b'],
+        ])
         const state = await ktn(dir, ['consumer-groups', '--describe', '--group', 'kc', '--state'])
         expect(state.stdout.split('\n')[2]).toBe(
           `kc              ${`127.0.0.1:${broker.port}  (1)`.padEnd(25)} range                Stable               2`,
