@@ -82,6 +82,18 @@ export function decodeSubscription(bytes: Buffer): ConsumerSubscription & {versi
   return {...(value as unknown as ConsumerSubscription), version}
 }
 
+/**
+ * Only the subscribed topics, which every version starts with; what follows is not read, since
+ * some clients write less than their version promises (@platformatic/kafka 1.x sends v1 without
+ * owned partitions). Throws ProtocolError when even the topics cannot be read.
+ */
+export function decodeSubscriptionTopics(bytes: Buffer): string[] {
+  const r = new Reader(bytes)
+  const version = r.int16()
+  if (version < 0) throw new ProtocolError(`Unsupported subscription version: ${version}`)
+  return decodeMessage(r, {fields: SUBSCRIPTION.fields.slice(0, 1)}, 0, false).topics as string[]
+}
+
 export function encodeAssignment(a: ConsumerAssignment, version: number): Buffer {
   return encode(ASSIGNMENT, a, version)
 }

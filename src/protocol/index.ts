@@ -22,6 +22,7 @@ export {
   type ConsumerSubscription,
   decodeAssignment,
   decodeSubscription,
+  decodeSubscriptionTopics,
   encodeAssignment,
   encodeSubscription,
   SUBSCRIPTION,

@@ -390,3 +390,50 @@ describe.skipIf(!HAS_KCAT)(
     })
   },
 )
+
+describe('a @platformatic/kafka member of a kt broker group', () => {
+  it('is described with its client id, its roundrobin assignment and its commits', async () => {
+    const {Consumer, stringDeserializers} = await import('@platformatic/kafka')
+    const dir = newDir()
+    const broker = await startBroker(dir)
+    const kafka = new Kafka({brokers: [`127.0.0.1:${broker.port}`], clientId: 'producer', logLevel: logLevel.NOTHING})
+    expect((await kt(dir, ['topics', '--create', '--topic', 'orders', '--partitions', '3'])).status).toBe(0)
+    await produceTwoPerPartition(kafka, 'orders')
+    const consumer = new Consumer({
+      bootstrapBrokers: [`127.0.0.1:${broker.port}`],
+      clientId: 'plat-describe',
+      deserializers: stringDeserializers,
+      groupId: 'plat',
+      heartbeatInterval: 500,
+      sessionTimeout: 10_000,
+    })
+    const stream = await consumer.consume({autocommit: false, mode: 'earliest', topics: ['orders']})
+    const reading = (async () => {
+      for await (const message of stream) await message.commit()
+    })()
+    try {
+      await untilDescribed(
+        dir,
+        'plat',
+        (g) => g.state === 'Stable' && g.offsets?.length === 3 && g.offsets.every((o) => o.currentOffset === 2),
+      )
+      expect(await ktn(dir, ['consumer-groups', '--describe', '--group', 'plat', '--members', '--verbose'])).toEqual({
+        status: 0,
+        stderr: '',
+        stdout:
+          '\n' +
+          'GROUP           CONSUMER-ID                                        HOST            CLIENT-ID       #PARTITIONS     ASSIGNMENT\n' +
+          `plat            plat-describe-${ID} /127.0.0.1      plat-describe   3               orders(0,1,2)\n`,
+      })
+      const state = await ktn(dir, ['consumer-groups', '--describe', '--group', 'plat', '--state'])
+      expect(state.stdout.split('\n')[2]).toBe(
+        `plat            ${`127.0.0.1:${broker.port}  (1)`.padEnd(25)} roundrobin           Stable               1`,
+      )
+    } finally {
+      await stream.close()
+      await reading
+      await consumer.close()
+      await broker.stop()
+    }
+  })
+})

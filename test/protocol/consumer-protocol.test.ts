@@ -10,6 +10,7 @@ import {
   type ConsumerSubscription,
   decodeAssignment,
   decodeSubscription,
+  decodeSubscriptionTopics,
   encodeAssignment,
   encodeSubscription,
   ProtocolError,
@@ -135,5 +136,18 @@ describe('consumer protocol codec', () => {
         },
       ),
     )
+  })
+
+  it('the subscribed topics alone are read from any version, even one that leaves out what it promises', () => {
+    fc.assert(
+      fc.property(fc.integer({max: 3, min: 0}), subscription(3), (v, s) => {
+        expect(decodeSubscriptionTopics(encodeSubscription(s, v))).toEqual(s.topics)
+      }),
+    )
+    // @platformatic/kafka 1.x: version 1, topics and user data, no owned partitions.
+    const platformatic = Buffer.from([0, 1, 0, 0, 0, 1, 0, 6, ...Buffer.from('orders'), 0, 0, 0, 0])
+    expect(() => decodeSubscription(platformatic)).toThrow(/truncated/)
+    expect(decodeSubscriptionTopics(platformatic)).toEqual(['orders'])
+    expect(() => decodeSubscriptionTopics(Buffer.from([0, 0, 0, 0, 0, 2]))).toThrow(ProtocolError)
   })
 })

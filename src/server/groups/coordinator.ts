@@ -10,7 +10,7 @@
 import {randomUUID} from 'node:crypto'
 
 import type {StoreBroker, TopicPartition} from '../../engine/index.js'
-import {CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, errorCode} from '../../protocol/index.js'
+import {CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscriptionTopics, errorCode} from '../../protocol/index.js'
 
 export type GroupState = 'CompletingRebalance' | 'Empty' | 'PreparingRebalance' | 'Stable'
 
@@ -457,7 +457,7 @@ export class GroupCoordinator {
 /** The topics of a member's ConsumerProtocolSubscription (none when it cannot be read). */
 export function subscribedTopics(metadata: Buffer): string[] {
   try {
-    return decodeSubscription(metadata).topics
+    return decodeSubscriptionTopics(metadata)
   } catch {
     return []
   }
