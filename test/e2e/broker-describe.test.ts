@@ -9,7 +9,7 @@ import {type Consumer, Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {kt, type KtResult, tempDirsForFile} from '../helpers/kt.js'
-import {HAS_KCAT, type RunningBroker, startBroker} from '../server/broker-process.js'
+import {HAS_KAFKA_PYTHON, HAS_KCAT, PYTHON, type RunningBroker, startBroker} from '../server/broker-process.js'
 
 const newDir = tempDirsForFile()
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
@@ -437,3 +437,59 @@ describe('a @platformatic/kafka member of a kt broker group', () => {
     }
   })
 })
+
+describe.skipIf(!HAS_KAFKA_PYTHON)(
+  'a kafka-python member of a kt broker group (skipped without apt-get install python3-kafka)',
+  () => {
+    it('is described with its client id, its range assignment and its commits', async () => {
+      const dir = newDir()
+      const broker = await startBroker(dir)
+      const kafka = new Kafka({brokers: [`127.0.0.1:${broker.port}`], clientId: 'producer', logLevel: logLevel.NOTHING})
+      expect((await kt(dir, ['topics', '--create', '--topic', 'orders', '--partitions', '3'])).status).toBe(0)
+      await produceTwoPerPartition(kafka, 'orders')
+      // Consumes and commits until its stdin closes, then leaves the group.
+      const script = [
+        'import sys, threading',
+        'from kafka import KafkaConsumer',
+        `c = KafkaConsumer("orders", bootstrap_servers="127.0.0.1:${broker.port}", group_id="py",`,
+        '    client_id="kafka-python-describe", auto_offset_reset="earliest", auto_commit_interval_ms=100)',
+        'done = threading.Event()',
+        'threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()',
+        'while not done.is_set():',
+        '    c.poll(timeout_ms=100)',
+        'c.close()',
+      ].join('\n')
+      const child = spawn(PYTHON, ['-c', script])
+      let err = ''
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+      const exited = new Promise((resolve) => child.once('close', resolve))
+      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000)
+      try {
+        await untilDescribed(
+          dir,
+          'py',
+          (g) => g.state === 'Stable' && g.offsets?.length === 3 && g.offsets.every((o) => o.currentOffset === 2),
+        )
+        expect(await ktn(dir, ['consumer-groups', '--describe', '--group', 'py', '--members', '--verbose'])).toEqual({
+          status: 0,
+          stderr: '',
+          stdout:
+            '\n' +
+            'GROUP           CONSUMER-ID                                                HOST            CLIENT-ID             #PARTITIONS     ASSIGNMENT\n' +
+            `py              kafka-python-describe-${ID} /127.0.0.1      kafka-python-describe 3               orders(0,1,2)\n`,
+        })
+        const state = await ktn(dir, ['consumer-groups', '--describe', '--group', 'py', '--state'])
+        expect(state.stdout.split('\n')[2]).toBe(
+          `py              ${`127.0.0.1:${broker.port}  (1)`.padEnd(25)} range                Stable               1`,
+        )
+      } finally {
+        child.stdin.end()
+        await exited
+        clearTimeout(killer)
+        await broker.stop()
+      }
+
+      expect(err).toBe('')
+    })
+  },
+)
