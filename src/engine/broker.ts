@@ -260,7 +260,10 @@ export interface StoreBroker extends Broker {
   deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>
   /** Replaces the published state and members of a wire group (Empty: the group is withdrawn). */
   publishWireGroup(groupId: string, members: readonly WireGroupMember[], group: WireGroupSummary): Promise<void>
-  /** Removes every wire group member a kt broker process published (at its start and stop). */
+  /**
+   * Removes every wire group and member a kt broker process published (at its start and stop),
+   * and those of broker processes that are no longer running.
+   */
   clearWireGroups(brokerPid: number): Promise<void>
   /** The wire clients in a group coordinated by a kt broker, as last published. */
   wireGroupMembers(groupId: string): Promise<WireGroupMember[]>
@@ -595,9 +598,16 @@ export class EmbeddedBroker implements StoreBroker {
   }
 
   async clearWireGroups(brokerPid: number): Promise<void> {
+    const alive = this.options.isProcessAlive
     this.db.immediate(() => {
-      this.db.stmt('wireMembersDeleteOfBroker').run(brokerPid)
-      this.db.stmt('wireGroupsRemoveOfBroker').run(brokerPid)
+      // Rows of brokers that are gone (killed, so they could not clear their own) go too: they
+      // are never shown, but a later process given the same pid would make them look live.
+      const pids = this.db.stmt('wireBrokerPids').pluck().all() as number[]
+      for (const pid of pids)
+        if (pid === brokerPid || (alive !== undefined && !alive(pid))) {
+          this.db.stmt('wireMembersDeleteOfBroker').run(pid)
+          this.db.stmt('wireGroupsRemoveOfBroker').run(pid)
+        }
     })
   }
 

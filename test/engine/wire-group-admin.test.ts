@@ -171,6 +171,20 @@ describe('wire groups in consumer-groups administration', () => {
     expect(await broker.listGroups()).toEqual([])
   })
 
+  it('a starting broker also clears the rows of brokers that died, not those of running ones', async () => {
+    const OTHER = 4343
+    alive.add(OTHER)
+    await broker.publishWireGroup('dead', [member('m', [0])], summary())
+    await broker.publishWireGroup('running', [member('n', [1], {brokerPid: OTHER})], summary({brokerPid: OTHER}))
+    alive.delete(BROKER_PID)
+    await broker.clearWireGroups(9999)
+    expect(await broker.wireGroupMembers('dead')).toEqual([])
+    // Had the dead broker's pid been reused by another process, its group would not come back.
+    alive.add(BROKER_PID)
+    expect((await broker.listGroups()).map((g) => [g.groupId, g.state])).toEqual([['running', 'Stable']])
+    expect(await broker.wireGroupMembers('running')).toHaveLength(1)
+  })
+
   it('members read back with their decoded partitions', async () => {
     await broker.publishWireGroup('g', [member('m', [2, 0], {groupInstanceId: 'i'})], summary())
     expect(await broker.wireGroupMembers('g')).toEqual([member('m', [0, 2], {groupInstanceId: 'i'})])

@@ -216,6 +216,7 @@ export const SQL = {
   wireGroupById: `SELECT group_id, state, protocol_type, protocol_name, coordinator, node_id, broker_pid
                   FROM wire_groups WHERE group_id = ?`,
   wireGroupsAll: `SELECT group_id, broker_pid FROM wire_groups ORDER BY group_id`,
+  wireBrokerPids: `SELECT broker_pid FROM wire_groups UNION SELECT broker_pid FROM wire_group_members`,
   // kt check (src/engine/check.ts): every partition, its batches in offset order, every commit
   checkPartitions: `SELECT t.topic_id, t.name AS topic, t.partition_count, p.partition, p.log_start_offset,
                            p.log_end_offset, p.record_count, p.size_bytes, p.log_max_timestamp
