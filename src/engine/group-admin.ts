@@ -1,9 +1,12 @@
 // What kafka-consumer-groups asks of a group coordinator, over the store: list, describe, reset
 // offsets (with kt's reset history and undo), delete groups and delete offsets. Membership and
-// state come from groups.ts (groupStateOf, liveMembersOf); list and describe only read, so they
+// state come from groups.ts (groupStateOf, liveMembersOf), or for a group of wire clients from
+// what its kt broker published (wire_groups); list and describe only read, so they
 // run in a read snapshot and never take the write lock. Resets, deletes and delete-offsets each
 // decide and write in one BEGIN IMMEDIATE transaction, so a member cannot join between the
-// "group is inactive" check and the write.
+// "group is inactive" check and the write. (A wire client joins in its broker's memory, so it can;
+// it then starts from the offsets just written, as with Kafka, whose tool also checks the state
+// and writes the offsets in separate requests.)
 import type {Db} from './db/connection.js'
 import {KtError} from './errors.js'
 import {groupStateOf, liveMembersOf, type ProcessAlive} from './groups.js'
@@ -125,8 +128,8 @@ function brokerAlive(ctx: AdminContext, pid: number): boolean {
 
 /**
  * The wire group a running kt broker coordinates, with its members; undefined when no broker
- * published one, or the broker that did is gone (a killed broker leaves its rows behind until a
- * broker with that pid clears them: they are stale, not live members).
+ * published one, or the broker that did is gone (a killed broker leaves its rows behind until the
+ * next kt broker starts: they are stale, not live members).
  */
 function liveWireGroup(
   db: Db,
