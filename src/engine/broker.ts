@@ -66,6 +66,8 @@ import {
   resetHistory,
   type ResetRequest,
   type ResetResult,
+  formatPartitions,
+  parsePartitions,
 } from './group-admin.js'
 
 /** server.properties settings that `kt broker` reads itself (its listener and frame limit). */
@@ -94,12 +96,32 @@ export type ProduceOutcome = ProduceResult | {error: {code: string; message: str
 /** A member of a group a kt broker coordinates for wire clients. */
 export interface WireGroupMember {
   memberId: string
+  /** Static membership's group.instance.id, or null. */
+  groupInstanceId: string | null
   clientId: string
   clientHost: string
   generation: number
   /** ConsumerProtocolAssignment bytes; empty before the generation's SyncGroup. */
   assignment: Buffer
+  /**
+   * The partitions of `assignment`, decoded by the broker (the engine does not read the wire
+   * format), sorted by topic, then partition; empty for a group of another protocol type.
+   */
+  partitions: TopicPartition[]
   /** The kt broker process that coordinates the group. */
+  brokerPid: number
+}
+
+/** A wire group as its coordinator (a kt broker) sees it, published beside its members. */
+export interface WireGroupSummary {
+  state: 'CompletingRebalance' | 'Empty' | 'PreparingRebalance' | 'Stable'
+  protocolType: string
+  /** The chosen assignor; '' unless Stable (Kafka's DescribeGroups names none while rebalancing). */
+  protocolName: string
+  generation: number
+  /** The coordinator's advertised host:port. */
+  coordinator: string
+  nodeId: number
   brokerPid: number
 }
 
@@ -251,9 +273,12 @@ export interface StoreBroker extends Broker {
   deleteGroup(groupId: string): Promise<boolean>
   /** Deletes a group's committed offsets for some partitions (OffsetDelete). */
   deleteCommittedOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>
-  /** Replaces the published members of a wire group (none: the group is empty). */
-  publishWireGroup(groupId: string, members: readonly WireGroupMember[]): Promise<void>
-  /** Removes every wire group member a kt broker process published (at its start and stop). */
+  /** Replaces the published state and members of a wire group (Empty: the group is withdrawn). */
+  publishWireGroup(groupId: string, members: readonly WireGroupMember[], group: WireGroupSummary): Promise<void>
+  /**
+   * Removes every wire group and member a kt broker process published (at its start and stop),
+   * and those of broker processes that are no longer running.
+   */
   clearWireGroups(brokerPid: number): Promise<void>
   /** The wire clients in a group coordinated by a kt broker, as last published. */
   wireGroupMembers(groupId: string): Promise<WireGroupMember[]>
@@ -568,18 +593,45 @@ export class EmbeddedBroker implements StoreBroker {
     })
   }
 
-  async publishWireGroup(groupId: string, members: readonly WireGroupMember[]): Promise<void> {
+  async publishWireGroup(groupId: string, members: readonly WireGroupMember[], group: WireGroupSummary): Promise<void> {
     const now = Date.now()
     this.db.immediate(() => {
       this.db.stmt('wireMembersDelete').run(groupId)
+      if (group.state === 'Empty' || members.length === 0) {
+        this.db.stmt('wireGroupRemove').run(groupId)
+        return
+      }
+
+      this.db.stmt('wireGroupUpsert').run({...group, groupId, now})
       const insert = this.db.stmt('wireMemberInsert')
       for (const m of members)
-        insert.run(groupId, m.memberId, m.clientId, m.clientHost, m.generation, m.assignment, m.brokerPid, now)
+        insert.run(
+          groupId,
+          m.memberId,
+          m.clientId,
+          m.clientHost,
+          m.generation,
+          m.assignment,
+          m.brokerPid,
+          now,
+          formatPartitions(m.partitions),
+          m.groupInstanceId,
+        )
     })
   }
 
   async clearWireGroups(brokerPid: number): Promise<void> {
-    this.db.immediate(() => this.db.stmt('wireMembersDeleteOfBroker').run(brokerPid))
+    const alive = this.options.isProcessAlive
+    this.db.immediate(() => {
+      // Rows of brokers that are gone (killed, so they could not clear their own) go too: they
+      // are never shown, but a later process given the same pid would make them look live.
+      const pids = this.db.stmt('wireBrokerPids').pluck().all() as number[]
+      for (const pid of pids)
+        if (pid === brokerPid || (alive !== undefined && !alive(pid))) {
+          this.db.stmt('wireMembersDeleteOfBroker').run(pid)
+          this.db.stmt('wireGroupsRemoveOfBroker').run(pid)
+        }
+    })
   }
 
   async wireGroupMembers(groupId: string): Promise<WireGroupMember[]> {
@@ -590,6 +642,8 @@ export class EmbeddedBroker implements StoreBroker {
       generation: number
       assignment: Buffer
       broker_pid: number
+      partitions: string
+      group_instance_id: string | null
     }[]
     return rows.map((r) => ({
       assignment: r.assignment,
@@ -597,7 +651,9 @@ export class EmbeddedBroker implements StoreBroker {
       clientHost: r.client_host,
       clientId: r.client_id,
       generation: r.generation,
+      groupInstanceId: r.group_instance_id,
       memberId: r.member_id,
+      partitions: parsePartitions(r.partitions),
     }))
   }
 

@@ -1,9 +1,12 @@
 // What kafka-consumer-groups asks of a group coordinator, over the store: list, describe, reset
 // offsets (with kt's reset history and undo), delete groups and delete offsets. Membership and
-// state come from groups.ts (groupStateOf, liveMembersOf); list and describe only read, so they
+// state come from groups.ts (groupStateOf, liveMembersOf), or for a group of wire clients from
+// what its kt broker published (wire_groups); list and describe only read, so they
 // run in a read snapshot and never take the write lock. Resets, deletes and delete-offsets each
 // decide and write in one BEGIN IMMEDIATE transaction, so a member cannot join between the
-// "group is inactive" check and the write.
+// "group is inactive" check and the write. (A wire client joins in its broker's memory, so it can;
+// it then starts from the offsets just written, as with Kafka, whose tool also checks the state
+// and writes the offsets in separate requests.)
 import type {Db} from './db/connection.js'
 import {KtError} from './errors.js'
 import {groupStateOf, liveMembersOf, type ProcessAlive} from './groups.js'
@@ -30,6 +33,8 @@ export interface GroupListing {
 
 export interface GroupMemberDescription {
   memberId: string
+  /** Static membership's group.instance.id; only wire clients can have one. */
+  groupInstanceId?: string
   clientId: string
   /** Kafka's form: the client address with a leading slash. */
   host: string
@@ -56,6 +61,11 @@ export interface GroupDescription {
   assignor: string
   members: GroupMemberDescription[]
   offsets: GroupOffsetDescription[]
+  /**
+   * The kt broker coordinating a group of wire clients (its advertised host:port and node id);
+   * absent where the store itself coordinates the group.
+   */
+  coordinator?: {nodeId: number; location: string}
 }
 
 interface AdminMemberRow {
@@ -63,6 +73,25 @@ interface AdminMemberRow {
   client_id: string
   client_host: string
   assignment: string
+}
+
+/** A group a kt broker coordinates for wire clients, as the broker published it (migration 6). */
+interface WireGroupRow {
+  state: Exclude<GroupState, 'Dead' | 'Empty'>
+  protocol_name: string
+  coordinator: string
+  node_id: number
+  broker_pid: number
+}
+
+interface WireMemberRow {
+  member_id: string
+  client_id: string
+  client_host: string
+  group_instance_id: string | null
+  /** JSON {"topic": [partitions]}, decoded by the broker from the member's assignment. */
+  partitions: string
+  broker_pid: number
 }
 
 interface OffsetRow {
@@ -74,43 +103,82 @@ interface OffsetRow {
 
 /** Every group in the store, sorted by id (Kafka's order is undefined). */
 export function listGroups(db: Db, ctx: AdminContext): GroupListing[] {
-  const rows = db.stmt('groupAdminGroups').all() as {group_id: string}[]
-  return rows.map((r) => ({groupId: r.group_id, state: stateOf(db, r.group_id, ctx), type: 'classic'}))
+  return allGroupIds(db, ctx).map((groupId) => ({groupId, state: stateOf(db, groupId, ctx), type: 'classic'}))
 }
 
 /** Describes the given groups (or every group), sorted by id; unknown ids come back Dead. */
 export function describeGroups(db: Db, groupIds: readonly string[] | 'all', ctx: AdminContext): GroupDescription[] {
-  const ids =
-    groupIds === 'all'
-      ? (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id)
-      : [...new Set(groupIds)].sort()
+  const ids = groupIds === 'all' ? allGroupIds(db, ctx) : [...new Set(groupIds)].sort()
   return ids.map((id) => describeGroup(db, id, ctx))
 }
 
-function stateOf(db: Db, groupId: string, ctx: AdminContext): GroupState {
-  return groupStateOf(db, groupId, ctx.now, ctx.host, ctx.alive)
+/**
+ * Every group: those the store knows (members or committed offsets) and those a running kt
+ * broker coordinates for wire clients (which may not have committed yet), sorted by id.
+ */
+function allGroupIds(db: Db, ctx: AdminContext): string[] {
+  const ids = new Set((db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id))
+  for (const w of db.stmt('wireGroupsAll').all() as {group_id: string; broker_pid: number}[])
+    if (brokerAlive(ctx, w.broker_pid)) ids.add(w.group_id)
+  return [...ids].sort(compare)
 }
+
+function brokerAlive(ctx: AdminContext, pid: number): boolean {
+  return ctx.alive === undefined || ctx.alive(pid)
+}
+
+/**
+ * The wire group a running kt broker coordinates, with its members; undefined when no broker
+ * published one, or the broker that did is gone (a killed broker leaves its rows behind until the
+ * next kt broker starts: they are stale, not live members).
+ */
+function liveWireGroup(
+  db: Db,
+  groupId: string,
+  ctx: AdminContext,
+): {group: WireGroupRow; members: WireMemberRow[]} | undefined {
+  const group = db.stmt('wireGroupById').get(groupId) as WireGroupRow | undefined
+  if (!group || !brokerAlive(ctx, group.broker_pid)) return undefined
+  const members = (db.stmt('wireMembersOf').all(groupId) as WireMemberRow[]).filter(
+    (m) => m.broker_pid === group.broker_pid,
+  )
+  return members.length === 0 ? undefined : {group, members}
+}
+
+/** A wire group's state is its coordinator's; otherwise the store's members decide it. */
+function stateOf(db: Db, groupId: string, ctx: AdminContext): GroupState {
+  return liveWireGroup(db, groupId, ctx)?.group.state ?? groupStateOf(db, groupId, ctx.now, ctx.host, ctx.alive)
+}
+
+/** Kafka shows the client address with a leading slash, whichever way the member stored it. */
+const slashed = (host: string) => `/${host.replace(/^\/+/, '')}`
 
 function describeGroup(db: Db, groupId: string, ctx: AdminContext): GroupDescription {
   const group = db.stmt('groupAdminGroup').get(groupId) as {assignor: string} | undefined
-  if (!group) return {assignor: '', groupId, members: [], offsets: [], state: 'Dead'}
-  const state = stateOf(db, groupId, ctx)
+  const wire = liveWireGroup(db, groupId, ctx)
+  if (!group && !wire) return {assignor: '', groupId, members: [], offsets: [], state: 'Dead'}
   const members: GroupMemberDescription[] = (
-    liveMembersOf(db, groupId, ctx.now, ctx.host, ctx.alive) as AdminMemberRow[]
-  )
-    .map((m) => ({
-      assignment: parseAssignment(m.assignment),
-      clientId: m.client_id,
-      // Kafka shows the client address with a leading slash, whichever way the member stored it.
-      host: `/${m.client_host.replace(/^\/+/, '')}`,
-      memberId: m.member_id,
-    }))
-    .sort((a, b) => compare(a.memberId, b.memberId))
+    wire
+      ? wire.members.map((m) => ({
+          assignment: parsePartitions(m.partitions),
+          clientId: m.client_id,
+          host: slashed(m.client_host),
+          memberId: m.member_id,
+          ...(m.group_instance_id === null ? {} : {groupInstanceId: m.group_instance_id}),
+        }))
+      : (liveMembersOf(db, groupId, ctx.now, ctx.host, ctx.alive) as AdminMemberRow[]).map((m) => ({
+          assignment: parsePartitions(m.assignment),
+          clientId: m.client_id,
+          host: slashed(m.client_host),
+          memberId: m.member_id,
+        }))
+  ).sort((a, b) => compare(a.memberId, b.memberId))
   const committed = new Map<string, OffsetRow>()
   for (const r of db.stmt('groupAdminOffsets').all(groupId) as OffsetRow[]) committed.set(key(r), r)
 
   // Kafka's rows: members with partitions, most partitions first, each member's partitions by
-  // topic then partition; then committed partitions that no member owns.
+  // topic then partition; then committed partitions that no member owns. Wire clients' and
+  // kt consumers' commits are the same rows.
   const offsets: GroupOffsetDescription[] = []
   const owners = [...members].sort((a, b) => b.assignment.length - a.assignment.length)
   for (const m of owners)
@@ -122,7 +190,22 @@ function describeGroup(db: Db, groupId: string, ctx: AdminContext): GroupDescrip
     }
 
   for (const c of committed.values()) offsets.push(row(c, c.committed_offset, c.log_end_offset, undefined))
-  return {assignor: members.length > 0 ? group.assignor : '', groupId, members, offsets, state}
+  if (wire)
+    return {
+      assignor: wire.group.protocol_name,
+      coordinator: {location: wire.group.coordinator, nodeId: wire.group.node_id},
+      groupId,
+      members,
+      offsets,
+      state: wire.group.state,
+    }
+  return {
+    assignor: members.length > 0 ? group!.assignor : '',
+    groupId,
+    members,
+    offsets,
+    state: stateOf(db, groupId, ctx),
+  }
 }
 
 function row(
@@ -148,12 +231,19 @@ function logEndOffsetOf(db: Db, tp: TopicPartition): number | null {
   return w ? w.log_end_offset : null
 }
 
-function parseAssignment(json: string): TopicPartition[] {
+/** Members' partitions as stored: JSON {"topic": [partitions]}; read back sorted by topic, then partition. */
+export function parsePartitions(json: string): TopicPartition[] {
   const parsed = JSON.parse(json) as Record<string, number[]>
   const out: TopicPartition[] = []
-  for (const topic of Object.keys(parsed).sort())
+  for (const topic of Object.keys(parsed).sort(compare))
     for (const partition of [...parsed[topic]].sort((a, b) => a - b)) out.push({partition, topic})
   return out
+}
+
+export function formatPartitions(tps: readonly TopicPartition[]): string {
+  const byTopic: Record<string, number[]> = {}
+  for (const tp of tps) (byTopic[tp.topic] ??= []).push(tp.partition)
+  return JSON.stringify(byTopic)
 }
 
 function key(tp: TopicPartition): string {
@@ -190,7 +280,7 @@ export function storeOffsets(db: Db, ctx: AdminContext): OffsetsSource {
         partition: r.partition,
         topic: r.topic,
       })),
-    groupIds: () => (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id),
+    groupIds: () => allGroupIds(db, ctx),
     groupStates: (groupIds) => new Map(groupIds.map((id) => [id, stateOf(db, id, ctx)])),
     lastReset(groupId) {
       const last = db.stmt('groupAdminLastReset').get(groupId) as {reset_id: number} | undefined
@@ -297,10 +387,7 @@ export const GROUP_NOT_FOUND = 'org.apache.kafka.common.errors.GroupIdNotFoundEx
 
 /** Deletes inactive groups with their offsets and reset history, in the caller's write transaction. */
 export function deleteGroupsTx(db: Db, groupIds: readonly string[] | 'all', ctx: AdminContext): DeleteGroupsResult {
-  const ids =
-    groupIds === 'all'
-      ? (db.stmt('groupAdminGroups').all() as {group_id: string}[]).map((r) => r.group_id)
-      : [...new Set(groupIds)].sort()
+  const ids = groupIds === 'all' ? allGroupIds(db, ctx) : [...new Set(groupIds)].sort()
   const result: DeleteGroupsResult = {deleted: [], failed: []}
   for (const groupId of ids) {
     const state = stateOf(db, groupId, ctx)

@@ -12,6 +12,7 @@ export type {
   TopicListing,
   TopicMetadata,
   WireGroupMember,
+  WireGroupSummary,
 } from './broker.js'
 export type {ProducerIdAndEpoch} from './producers.js'
 export type {AssignorName} from './assignors.js'

@@ -14,3 +14,17 @@ export {
 } from './messages.js'
 export {type ApiSchema, type Field, type Message, type Primitive, within} from './schema.js'
 export {ERROR_CODES, errorCode, type ErrorName} from './errors.js'
+export {
+  ASSIGNMENT,
+  CONSUMER_PROTOCOL_MAX_VERSION,
+  CONSUMER_PROTOCOL_TYPE,
+  type ConsumerAssignment,
+  type ConsumerSubscription,
+  decodeAssignment,
+  decodeSubscription,
+  decodeSubscriptionTopics,
+  encodeAssignment,
+  encodeSubscription,
+  SUBSCRIPTION,
+  type TopicPartitions,
+} from './consumer-protocol.js'

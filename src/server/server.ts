@@ -88,9 +88,11 @@ export class KafkaServer implements FrameHandler {
       clusterId: this.options.clusterId,
       groups: new GroupCoordinator(broker, {
         brokerPid: process.pid,
+        endpoint: `${advertised.host}:${advertised.port}`,
         initialRebalanceDelayMs: this.options.groupInitialRebalanceDelayMs ?? 3000,
         maxSessionTimeoutMs: broker.config.groupMaxSessionTimeoutMs,
         minSessionTimeoutMs: broker.config.groupMinSessionTimeoutMs,
+        nodeId: this.options.nodeId,
         onProblem: this.options.onProblem,
       }),
       nodeId: this.options.nodeId,

@@ -87,7 +87,7 @@ export function renderDescribeTable(
     }
 
     case 'state': {
-      return stateTable(g, coordinator)
+      return stateTable(g, g.coordinator ?? coordinator)
     }
   }
 }
@@ -152,6 +152,13 @@ function membersTable(g: GroupDescription, verbose: boolean): string {
     15,
     g.members.map((m) => m.memberId),
   )
+  // Kafka inserts GROUP-INSTANCE-ID only when some member is static (has a group.instance.id);
+  // the others leave it blank.
+  const instances = g.members.some((m) => m.groupInstanceId !== undefined)
+  const wi = width(
+    17,
+    g.members.map((m) => m.groupInstanceId ?? ''),
+  )
   const wh = width(
     15,
     g.members.map((m) => m.host),
@@ -160,11 +167,15 @@ function membersTable(g: GroupDescription, verbose: boolean): string {
     15,
     g.members.map((m) => m.clientId),
   )
-  const line = (cells: string[], assignment: string) =>
-    `${pad(cells[0], wg)} ${pad(cells[1], wc)} ${pad(cells[2], wh)} ${pad(cells[3], wk)} ${pad(cells[4], 15)} ${verbose ? assignment : ''}\n`
-  let out = '\n' + line(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], 'ASSIGNMENT')
+  const line = (cells: string[], instance: string, assignment: string) =>
+    `${pad(cells[0], wg)} ${pad(cells[1], wc)} ${instances ? `${pad(instance, wi)} ` : ''}${pad(cells[2], wh)} ${pad(cells[3], wk)} ${pad(cells[4], 15)} ${verbose ? assignment : ''}\n`
+  let out = '\n' + line(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], 'GROUP-INSTANCE-ID', 'ASSIGNMENT')
   for (const m of g.members)
-    out += line([g.groupId, m.memberId, m.host, m.clientId, String(m.assignment.length)], assignmentText(m.assignment))
+    out += line(
+      [g.groupId, m.memberId, m.host, m.clientId, String(m.assignment.length)],
+      m.groupInstanceId ?? '',
+      assignmentText(m.assignment),
+    )
   return out
 }
 
@@ -218,6 +229,7 @@ export function describeJson(
               assignment: groupByTopic(m.assignment),
               clientId: m.clientId,
               consumerId: m.memberId,
+              ...(m.groupInstanceId === undefined ? {} : {groupInstanceId: m.groupInstanceId}),
               host: m.host,
               partitions: m.assignment.length,
             })),
@@ -225,10 +237,11 @@ export function describeJson(
         }
 
         case 'state': {
+          const c = g.coordinator ?? coordinator
           return {
             ...base,
             assignmentStrategy: g.assignor === '' ? null : g.assignor,
-            coordinator: {id: coordinator.nodeId, location: coordinator.location},
+            coordinator: {id: c.nodeId, location: c.location},
             members: g.members.length,
           }
         }

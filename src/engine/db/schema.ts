@@ -189,4 +189,25 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (group_id, member_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 6: what kt consumer-groups needs to describe a wire group as Kafka's tool does. The engine
+  // does not read the wire format, so the broker publishes each member's assigned partitions
+  // decoded (JSON {"topic": [partitions]}, as group_members keeps them) beside the raw bytes, and
+  // per group its state, chosen assignor (protocol name, '' unless Stable) and its coordinator's
+  // advertised address. A row whose broker_pid is no longer running is stale and not shown.
+  `
+  ALTER TABLE wire_group_members ADD COLUMN partitions TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE wire_group_members ADD COLUMN group_instance_id TEXT;
+
+  CREATE TABLE wire_groups (
+    group_id      TEXT    NOT NULL PRIMARY KEY,
+    state         TEXT    NOT NULL,
+    protocol_type TEXT    NOT NULL,
+    protocol_name TEXT    NOT NULL,
+    generation    INTEGER NOT NULL,
+    coordinator   TEXT    NOT NULL,
+    node_id       INTEGER NOT NULL,
+    broker_pid    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
 ]

@@ -194,12 +194,29 @@ export const SQL = {
   wireMembersDelete: `DELETE FROM wire_group_members WHERE group_id = ?`,
   wireMembersDeleteOfBroker: `DELETE FROM wire_group_members WHERE broker_pid = ?`,
   wireMemberInsert: `INSERT INTO wire_group_members (group_id, member_id, client_id, client_host, generation, assignment,
-                                                     broker_pid, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  wireMembersOf: `SELECT member_id, client_id, client_host, generation, assignment, broker_pid
+                                                     broker_pid, updated_at, partitions, group_instance_id)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  wireMembersOf: `SELECT member_id, client_id, client_host, generation, assignment, broker_pid, partitions,
+                         group_instance_id
                   FROM wire_group_members WHERE group_id = ? ORDER BY member_id`,
   wireOffsetMetadataSet: `UPDATE group_offsets SET metadata = ? WHERE group_id = ? AND topic = ? AND partition = ?`,
   wireOffsetMetadataOf: `SELECT topic, partition, metadata FROM group_offsets WHERE group_id = ? AND metadata <> ''`,
+  // Wire groups as kt consumer-groups describes them (src/engine/group-admin.ts; migration 6).
+  wireGroupUpsert: `INSERT INTO wire_groups (group_id, state, protocol_type, protocol_name, generation, coordinator,
+                                             node_id, broker_pid, updated_at)
+                    VALUES (@groupId, @state, @protocolType, @protocolName, @generation, @coordinator,
+                            @nodeId, @brokerPid, @now)
+                    ON CONFLICT (group_id) DO UPDATE SET
+                      state = excluded.state, protocol_type = excluded.protocol_type,
+                      protocol_name = excluded.protocol_name, generation = excluded.generation,
+                      coordinator = excluded.coordinator, node_id = excluded.node_id,
+                      broker_pid = excluded.broker_pid, updated_at = excluded.updated_at`,
+  wireGroupRemove: `DELETE FROM wire_groups WHERE group_id = ?`,
+  wireGroupsRemoveOfBroker: `DELETE FROM wire_groups WHERE broker_pid = ?`,
+  wireGroupById: `SELECT group_id, state, protocol_type, protocol_name, coordinator, node_id, broker_pid
+                  FROM wire_groups WHERE group_id = ?`,
+  wireGroupsAll: `SELECT group_id, broker_pid FROM wire_groups ORDER BY group_id`,
+  wireBrokerPids: `SELECT broker_pid FROM wire_groups UNION SELECT broker_pid FROM wire_group_members`,
   // kt check (src/engine/check.ts): every partition, its batches in offset order, every commit
   checkPartitions: `SELECT t.topic_id, t.name AS topic, t.partition_count, p.partition, p.log_start_offset,
                            p.log_end_offset, p.record_count, p.size_bytes, p.log_max_timestamp

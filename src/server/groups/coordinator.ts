@@ -9,8 +9,8 @@
 // so one partition never has two owners.
 import {randomUUID} from 'node:crypto'
 
-import type {StoreBroker} from '../../engine/index.js'
-import {errorCode} from '../../protocol/index.js'
+import type {StoreBroker, TopicPartition} from '../../engine/index.js'
+import {CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscriptionTopics, errorCode} from '../../protocol/index.js'
 
 export type GroupState = 'CompletingRebalance' | 'Empty' | 'PreparingRebalance' | 'Stable'
 
@@ -66,6 +66,9 @@ export interface CoordinatorOptions {
   maxSessionTimeoutMs: number
   /** This broker process, named in the members it publishes to the store. */
   brokerPid?: number
+  /** Where clients find this coordinator (advertised host:port) and its node id, as published. */
+  endpoint?: string
+  nodeId?: number
   onProblem?: (message: string) => void
 }
 
@@ -151,11 +154,13 @@ export class GroupCoordinator {
       return this.failJoin(errorCode('UNKNOWN_MEMBER_ID'), memberId)
 
     group.pending.delete(memberId)
+    let isNew = false
     let member = group.members.get(memberId)
     if (member) {
       // A rejoin supersedes a join still waiting.
       member.joining?.(this.failJoin(errorCode('UNKNOWN_MEMBER_ID'), memberId))
     } else {
+      isNew = true
       member = {
         assignment: EMPTY,
         clientHost: req.clientHost,
@@ -179,7 +184,11 @@ export class GroupCoordinator {
       member.joining = resolve
     })
     if (group.state !== 'PreparingRebalance') this.prepareRebalance(group)
-    else this.maybeCompleteJoin(group)
+    else {
+      if (isNew) this.publish(group)
+      this.maybeCompleteJoin(group)
+    }
+
     return result
   }
 
@@ -282,22 +291,50 @@ export class GroupCoordinator {
   }
 
   /**
-   * Publishes the group's members and assignments to the store, so that other kt processes
-   * (kt consumer-groups) can show them. The engine writes synchronously, so publications land
+   * Publishes the group's state, assignor, members and their assigned partitions to the store,
+   * so that other kt processes (kt consumer-groups) can show them as Kafka's DescribeGroups
+   * would: assignments and the assignor only once Stable. The engine cannot read the wire
+   * format, so the partitions go decoded. The engine writes synchronously, so publications land
    * in the order the group changed.
    */
   private publish(group: Group): void {
+    const stable = group.state === 'Stable'
     const members = [...group.members.values()].map((m) => ({
-      assignment: group.state === 'Stable' ? m.assignment : EMPTY,
+      assignment: stable ? m.assignment : EMPTY,
       brokerPid: this.options.brokerPid ?? 0,
       clientHost: m.clientHost,
       clientId: m.clientId,
       generation: group.generation,
+      groupInstanceId: m.groupInstanceId,
       memberId: m.memberId,
+      partitions: stable && group.protocolType === CONSUMER_PROTOCOL_TYPE ? this.partitionsOf(group, m) : [],
     }))
-    this.broker.publishWireGroup(group.groupId, members).catch((error: unknown) => {
+    const summary = {
+      brokerPid: this.options.brokerPid ?? 0,
+      coordinator: this.options.endpoint ?? '',
+      generation: group.generation,
+      nodeId: this.options.nodeId ?? -1,
+      protocolName: stable ? (group.protocolName ?? '') : '',
+      protocolType: group.protocolType ?? '',
+      state: group.state,
+    }
+    this.broker.publishWireGroup(group.groupId, members, summary).catch((error: unknown) => {
       this.options.onProblem?.(`could not publish group '${group.groupId}': ${(error as Error).message}`)
     })
+  }
+
+  /** A member's assigned partitions, sorted; none (and a note) when its assignment cannot be read. */
+  private partitionsOf(group: Group, member: Member): TopicPartition[] {
+    try {
+      return decodeAssignment(member.assignment)
+        .assignedPartitions.flatMap(({partitions, topic}) => partitions.map((partition) => ({partition, topic})))
+        .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
+    } catch (error) {
+      this.options.onProblem?.(
+        `group '${group.groupId}': the assignment of member ${member.memberId} cannot be read: ${(error as Error).message}`,
+      )
+      return []
+    }
   }
 
   private touch(group: Group, member: Member): void {
@@ -330,8 +367,10 @@ export class GroupCoordinator {
       return
     }
 
-    if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group)
-    else this.prepareRebalance(group)
+    if (group.state === 'PreparingRebalance') {
+      this.publish(group)
+      this.maybeCompleteJoin(group)
+    } else this.prepareRebalance(group)
   }
 
   private prepareRebalance(group: Group): void {
@@ -362,6 +401,7 @@ export class GroupCoordinator {
       this.completeJoin(group)
     }, timeout)
     group.rebalanceTimer.unref()
+    this.publish(group)
     this.maybeCompleteJoin(group)
   }
 
@@ -418,21 +458,10 @@ export class GroupCoordinator {
   }
 }
 
-/** The topics of a ConsumerProtocolSubscription (any version: version, then the topic array). */
+/** The topics of a member's ConsumerProtocolSubscription (none when it cannot be read). */
 export function subscribedTopics(metadata: Buffer): string[] {
   try {
-    let pos = 2
-    const n = metadata.readInt32BE(pos)
-    pos += 4
-    const topics: string[] = []
-    for (let i = 0; i < n; i++) {
-      const len = metadata.readInt16BE(pos)
-      pos += 2
-      topics.push(metadata.toString('utf8', pos, pos + len))
-      pos += len
-    }
-
-    return topics
+    return decodeSubscriptionTopics(metadata)
   } catch {
     return []
   }
