@@ -16,12 +16,11 @@ import {HAS_KCAT, negotiated, run} from '../server/broker-process.js'
 
 const tempDir = tempDirsForFile()
 /**
- * The broker's and the twin store's server.properties: a static setting shows in --all. (Not a
- * topic config's broker synonym such as log.retention.hours: Kafka's kafka-topics --describe, and
- * so kt's remote one, lists such a static default under Configs; kt's embedded one lists only
- * the topic's overrides.)
+ * The broker's and the twin store's server.properties: a static setting shows in --all, and a
+ * topic config's broker synonym (log.segment.bytes) shows under kt topics --describe's configs in
+ * both modes, as Kafka's does (Kafka's quickstart prints segment.bytes=1073741824).
  */
-const PROPERTIES = {'group.initial.rebalance.delay.ms': '0'}
+const PROPERTIES = {'group.initial.rebalance.delay.ms': '0', 'log.segment.bytes': '1073741824'}
 
 let broker: ChildProcess | undefined
 /** Everything the broker wrote to stderr (--log-requests: one line per request). */
@@ -242,19 +241,23 @@ describe('kt configs and kt delete-records against kt broker match the embedded 
     expect(versions.get('DescribeConfigs')).toBe(4)
   }, 600_000)
 
-  test.skipIf(!HAS_KCAT)('kcat -C -o beginning starts at the log start offset delete-records set', async () => {
-    const file = join(tempDir(), 'offsets.json')
-    writeFileSync(file, JSON.stringify({partitions: [{offset: 5, partition: 0, topic: 'trimmed'}], version: 1}))
-    const client = tempDir()
-    const b = ['--bootstrap-server', address]
-    expect((await kt(client, ['topics', '--create', '--topic', 'trimmed', ...b])).status).toBe(0)
-    const lines = Array.from({length: 8}, (_, i) => `v${i}`).join('\n') + '\n'
-    expect((await kt(client, ['console-producer', '--topic', 'trimmed', ...b], {input: lines})).status).toBe(0)
-    const deleted = await kt(client, ['delete-records', '--offset-json-file', file, ...b])
-    expect(deleted.stdout).toContain('partition: trimmed-0\tlow_watermark: 5\n')
-    const r = run('kcat', ['-b', address, '-C', '-t', 'trimmed', '-p', '0', '-o', 'beginning', '-e', '-f', '%o %s\n'])
-    expect(r.stdout).toBe('5 v5\n6 v6\n7 v7\n')
-  }, 120_000)
+  test.skipIf(!HAS_KCAT)(
+    'kcat -C -o beginning starts at the log start offset delete-records set',
+    async () => {
+      const file = join(tempDir(), 'offsets.json')
+      writeFileSync(file, JSON.stringify({partitions: [{offset: 5, partition: 0, topic: 'trimmed'}], version: 1}))
+      const client = tempDir()
+      const b = ['--bootstrap-server', address]
+      expect((await kt(client, ['topics', '--create', '--topic', 'trimmed', ...b])).status).toBe(0)
+      const lines = Array.from({length: 8}, (_, i) => `v${i}`).join('\n') + '\n'
+      expect((await kt(client, ['console-producer', '--topic', 'trimmed', ...b], {input: lines})).status).toBe(0)
+      const deleted = await kt(client, ['delete-records', '--offset-json-file', file, ...b])
+      expect(deleted.stdout).toContain('partition: trimmed-0\tlow_watermark: 5\n')
+      const r = run('kcat', ['-b', address, '-C', '-t', 'trimmed', '-p', '0', '-o', 'beginning', '-e', '-f', '%o %s\n'])
+      expect(r.stdout).toBe('5 v5\n6 v6\n7 v7\n')
+    },
+    120_000,
+  )
 
   test('kafkajs sees kt configs changes, and its AlterConfigs and DeleteRecords reach kt', async () => {
     const kafka = new Kafka({brokers: [address], clientId: 'kafkajs-admin', logLevel: logLevel.NOTHING})
