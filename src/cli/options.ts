@@ -1,5 +1,5 @@
 // Kafka's command-line validation rules (CommandLineUtils), with its messages, over parsed flags.
-import {KtError} from '../engine/index.js'
+import {invalidValue} from '../engine/index.js'
 import {UsageError} from './errors.js'
 
 export type Present = (name: string) => boolean
@@ -55,10 +55,8 @@ export function parseInteger(raw: string, type: JavaInteger): number | undefined
   return n
 }
 
-/** Kafka's ConfigException text: `Invalid value <v> for configuration <name>: <reason>`. */
-export function invalidValue(name: string, value: string, reason: string): KtError {
-  return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
-}
+// Kafka's ConfigException text, built in one place for the engine and every tool.
+export {invalidValue}
 
 /** An integer client config (ConfigDef Type.INT or LONG with atLeast(min)), or fallback when absent. */
 export function integerConfig(

@@ -5,7 +5,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {parseConfigValue, TOPIC_CONFIGS, type ConfigType} from './configs.js'
-import {KtError} from './errors.js'
+import {invalidValue, KtError} from './errors.js'
 import {parseJavaProperties} from './java-properties.js'
 
 export const SERVER_PROPERTIES = 'server.properties'
@@ -83,10 +83,7 @@ export function brokerConfigFrom(props: ReadonlyMap<string, string>, source = SE
     try {
       const value = parseConfigValue(name, setting.type, raw)
       if (setting.min !== undefined && (value as number) < setting.min)
-        throw new KtError(
-          'INVALID_CONFIG',
-          `Invalid value ${raw} for configuration ${name}: Value must be at least ${setting.min}`,
-        )
+        throw invalidValue(name, raw, `Value must be at least ${setting.min}`)
       return value as number | boolean
     } catch (error) {
       throw fail(error)

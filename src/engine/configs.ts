@@ -1,6 +1,6 @@
 // The topic config catalogue (reference/kafka-cli.md §8.1): every name Kafka's --config accepts,
 // its type and validator with Kafka's messages, and the broker setting that supplies its default.
-import {KtError} from './errors.js'
+import {invalidValue, KtError} from './errors.js'
 
 export type ConfigType = 'boolean' | 'double' | 'int' | 'list' | 'long' | 'string'
 
@@ -271,8 +271,7 @@ const TYPE_NAMES: Record<ConfigType, string> = {
  */
 export function parseConfigValue(name: string, type: ConfigType, raw: string, validator?: Validator): unknown {
   const trimmed = raw.trim()
-  const fail = (reason: string, shown: string = raw) =>
-    new KtError('INVALID_CONFIG', `Invalid value ${shown} for configuration ${name}: ${reason}`)
+  const fail = (reason: string, shown: string = raw) => invalidValue(name, shown, reason)
   let value: unknown
   switch (type) {
     case 'boolean': {

@@ -40,6 +40,15 @@ export function isKtError(error: unknown, code?: KtErrorCode): error is KtError 
 }
 
 /**
+ * Kafka's ConfigException text, `Invalid value <v> for configuration <name>: <reason>`: the one
+ * builder of that message for the engine's config checks and every tool's options (src/cli
+ * re-exports it; it lives here because the engine may not import the terminal side).
+ */
+export function invalidValue(name: string, value: string, reason: string): KtError {
+  return new KtError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${reason}`)
+}
+
+/**
  * A failure of the SQLite store as the one line a user sees: what happened, to which file, and
  * what was kept. `during` says what was being done: opening the store, a read (which changes
  * nothing) or a write transaction (rolled back whole, so everything committed before it is kept).

@@ -46,7 +46,7 @@ export {TOPIC_CONFIGS} from './configs.js'
 export type {ConfigEntry, ConfigSource, ConfigSynonym} from './configs.js'
 export type {CleanerReport} from './retention.js'
 export {isCompressionType, SUPPORTED_COMPRESSION, type CompressionType} from './compression.js'
-export {isKtError, KtError, type KtErrorCode, storageError} from './errors.js'
+export {invalidValue, isKtError, KtError, type KtErrorCode, storageError} from './errors.js'
 export {DB_FILE} from './db/connection.js'
 export {parseJavaProperties} from './java-properties.js'
 export {

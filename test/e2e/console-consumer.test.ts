@@ -11,7 +11,17 @@ import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {describe, expect, test} from 'vitest'
 
-import {BIN, collect, kt, type KtResult, startConsumer, tempDirsForFile, waitFor} from '../helpers/kt.js'
+import {
+  BIN,
+  collect,
+  kt,
+  type KtResult,
+  spawnKt,
+  startConsumer,
+  storeTemplate,
+  tempDirsForFile,
+  waitFor,
+} from '../helpers/kt.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -1241,11 +1251,15 @@ describe.concurrent('integrity', () => {
 // Large topics and timing: run one at a time, after the concurrent blocks
 
 describe.sequential('large topics and timing', () => {
-  test('`| head -n 1` on a topic of 1M records exits promptly without a stack trace (acceptance)', async () => {
-    const dir = store()
+  /** Topic t holding `seq 1 1000000`, produced once for the three tests that read it; each gets a copy. */
+  const million = storeTemplate(store, async (dir) => {
     const made = await shell(dir, 'seq 1 1000000 | kt console-producer --topic t')
     expect(made.status).toBe(0)
     expect(made.stderr).toMatch(created('t'))
+  })
+
+  test('`| head -n 1` on a topic of 1M records exits promptly without a stack trace (acceptance)', async () => {
+    const dir = await million()
     const r = await shell(dir, 'kt console-consumer --topic t --from-beginning | head -n 1')
     // Without a stop condition the consumer follows the topic forever: only noticing the closed
     // pipe ends it. The bound is that, not a speed figure (how much it read is the next test's
@@ -1260,8 +1274,7 @@ describe.sequential('large topics and timing', () => {
   })
 
   test('a closed stdout stops the reading: far fewer than 1M records processed', async () => {
-    const dir = store()
-    await shell(dir, 'seq 1 1000000 | kt console-producer --topic t 2>/dev/null')
+    const dir = await million()
     const r = await shell(dir, 'kt console-consumer --topic t --from-beginning | head -n 1')
     expect(r.stdout).toBe('1\n')
     const count = Number(/Processed a total of (\d+) messages/.exec(r.stderr)?.[1])
@@ -1270,9 +1283,8 @@ describe.sequential('large topics and timing', () => {
   })
 
   test('a group consumer stopped by SIGINT mid-stream: at-least-once, and it stops early', async () => {
-    const dir = store()
+    const dir = await million()
     const total = 1_000_000
-    await shell(dir, `seq 1 ${total} | kt console-producer --topic t 2>/dev/null`)
     const c = start(dir, ['--topic', 't', '--group', 'g', '--from-beginning'])
     await waitFor(() => c.out().length > 0, 10_000, 'first output')
     const t0 = Date.now()
@@ -1294,14 +1306,17 @@ describe.sequential('large topics and timing', () => {
     })
     expect(rest.length).toBe(total - printed.length)
     expect(rest.every((line, i) => line === String(printed.length + i + 1))).toBe(true)
-    // Ctrl-C is honoured promptly, not after the whole backlog is written.
+    // Ctrl-C is honoured promptly, not after the whole backlog is written: that is the count
+    // above. The time is a hang bound (measured: tens of ms quiet; 500 ms was a speed bound that a
+    // run beside another test worker could miss).
     expect(printed.length).toBeLessThan(total)
-    expect(stopMs).toBeLessThan(500)
+    expect(stopMs).toBeLessThan(5000)
   })
 
-  // What a user sees: records from other processes arrive within about a second. The 250 ms safety
-  // poll alone would meet this bound; that the file watch wakes the follower (without the poll)
-  // is pinned by test/engine/follow-latency.test.ts.
+  // What a user sees: records from other processes arrive while the consumer follows. The bound is
+  // a hang bound, not a speed: that the file watch wakes the follower (without the poll) is pinned
+  // by test/engine/follow-latency.test.ts, and the produce→print latency is measured by `npm run
+  // bench` (latency), not asserted here, where a second test worker shares the two cores.
   test('a consumer started first prints records from separate producer processes within about a second', async () => {
     const dir = store()
     await createTopic(dir, 't', 1)
@@ -1310,11 +1325,11 @@ describe.sequential('large topics and timing', () => {
     const latencies: number[] = []
     for (let i = 1; i <= 3; i++) {
       await produce(dir, 't', `m${i}\n`)
-      latencies.push(await waitFor(() => c.out().includes(`m${i}\n`), 5000, `m${i}`))
+      latencies.push(await waitFor(() => c.out().includes(`m${i}\n`), 10_000, `m${i}`))
     }
 
     expectConsumed(await c.done, 'm1\nm2\nm3\n', 3)
-    for (const ms of latencies) expect(ms).toBeLessThan(1000)
+    for (const ms of latencies) expect(ms).toBeLessThan(5000)
   })
 
   test('by default it follows from the log end, prints new records only, and SIGINT stops it (130)', async () => {
@@ -1329,7 +1344,8 @@ describe.sequential('large topics and timing', () => {
 
     expect(c.out()).toMatch(/^new-\d+\n$/)
     await produce(dir, 't', 'after\n')
-    expect(await waitFor(() => c.out().endsWith('after\n'), 5000, 'after')).toBeLessThan(1000)
+    // A hang bound (see the test before): the record arrives while the consumer follows.
+    expect(await waitFor(() => c.out().endsWith('after\n'), 10_000, 'after')).toBeLessThan(5000)
     c.child.kill('SIGINT')
     expect(outcome(await c.done)).toEqual({
       signal: null,
@@ -1340,16 +1356,28 @@ describe.sequential('large topics and timing', () => {
   })
 
   test('--timeout-ms stops after that long without a record, counting from the last one', async () => {
+    // One producer process writes every record, so that the record sent mid-wait costs no kt start:
+    // a spawned producer took longer than the consumer's timeout on a loaded run, and the test
+    // then failed for the wrong reason. Its first lines also prove it is up.
     const dir = store()
-    await produce(dir, 't', 'a\nb\n')
+    await createTopic(dir, 't')
+    const producer = spawnKt(dir, ['console-producer', '--topic', 't'])
+    const produced = collect(producer, 60_000)
+    producer.stdin!.on('error', () => {})
+    producer.stdin!.write('a\nb\n')
+    const c = start(dir, ['--topic', 't', '--from-beginning', '--timeout-ms', '3000'])
+    await waitFor(() => c.out() === 'a\nb\n', 30_000, 'a and b')
+    // A third of the timeout passes without a record, then one comes.
+    await sleep(1000)
     const t0 = Date.now()
-    const c = start(dir, ['--topic', 't', '--from-beginning', '--timeout-ms', '1000'])
-    await sleep(600)
-    await produce(dir, 't', 'c\n')
+    producer.stdin!.end('c\n')
     const r = await c.done
     const elapsed = Date.now() - t0
+    expect((await produced).status).toBe(0)
     expectConsumed(r, 'a\nb\nc\n', 3)
-    expect(elapsed).toBeGreaterThanOrEqual(1600)
-    expect(elapsed).toBeLessThan(6000)
+    // Counting from b, it would have stopped about 2 s after t0 (without printing c); counting
+    // from c, at least 3 s after it. The upper bound is a hang bound.
+    expect(elapsed).toBeGreaterThanOrEqual(3000)
+    expect(elapsed).toBeLessThan(20_000)
   })
 })

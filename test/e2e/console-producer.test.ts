@@ -12,7 +12,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {describe, expect, test} from 'vitest'
 
-import {collect, describeJson, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
+import {collect, describeJson, kt, type KtResult, spawnKt, tempDirsForFile, waitFor} from '../helpers/kt.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -1241,10 +1241,12 @@ describe.concurrent('kt console-producer: signals and interactive input', {timeo
       const child = spawnKt(dir, ['console-producer', '--topic', 'sig'])
       const done = collect(child)
       child.stdin!.on('error', () => {})
+      let stderr = ''
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
       child.stdin!.write('one\ntwo\n')
-      await sleep(500)
-      // Wait until the producer has started (it created the topic) before signalling.
-      for (let i = 0; i < 40 && !(await listTopics(dir)).includes('sig'); i++) await sleep(100)
+      // Wait until the producer has started (its notice says it created the topic) before
+      // signalling: its own stderr says so without a kt topics --list spawn every 100 ms.
+      await waitFor(() => stderr.includes(autoCreated('sig')), 20_000, 'the producer to create the topic')
       await sleep(200)
       child.kill(signal)
       const r = await done

@@ -299,10 +299,13 @@ describe('acceptance', {timeout: 120_000}, () => {
     const c = start(dir, args)
     await feed(1500)
     await waitFor(() => settled(dir, 'g', 3) !== undefined, 60_000, 'three members holding their partitions')
-    // Records keep coming until the third member has printed some of its own.
+    // Records keep coming (up to 2,900 of the 3,000) until the third member has printed some of
+    // its own. The bound is a hang bound in time: a bound in records fed was a speed bound, missed
+    // when a loaded machine started the member slowly.
+    const printBy = Date.now() + 30_000
     for (let goal = 1600; nonEmpty(c.out()).length === 0; goal += 100) {
-      expect(goal, 'the third member to print').toBeLessThan(2500)
-      await feed(goal)
+      expect(Date.now(), 'the third member to print').toBeLessThan(printBy)
+      await feed(Math.min(goal, 2900))
       await sleep(100)
     }
 
@@ -322,9 +325,10 @@ describe('acceptance', {timeout: 120_000}, () => {
       "the killed member's partitions to move",
     )
     const movedMs = Date.now() - killedAt
-    // The target is 1 s (measured: 110–170 ms); the bound is generous for a machine so loaded
-    // that a process may wait seconds for a core, yet far below the 45 s session timeout.
-    expect(movedMs).toBeLessThan(5000)
+    // The target is 1 s (measured: 110–170 ms; `npm run bench` measures it). The bound is what the
+    // test rules out, waiting for the 45 s session timeout, not a speed: a machine so loaded that
+    // a process waits seconds for a core (or a second test worker) must not fail it.
+    expect(movedMs).toBeLessThan(20_000)
     await feed(3000)
     producer.stdin!.end()
     expect((await produced).status).toBe(0)

@@ -1,8 +1,8 @@
-// The console consumer's main loop: fetch from the assigned partitions, format records to stdout
-// with backpressure, wait for other processes' appends when caught up, and stop on
-// --max-messages, --timeout-ms, --exit-at-end, a signal or a closed stdout.
+// The console consumer's main loop: take the records the consumer decodes from its assigned
+// partitions, format them to stdout with backpressure, wait for other processes' appends when
+// caught up, and stop on --max-messages, --timeout-ms, --exit-at-end, a signal or a closed stdout.
 import type {Consumer} from '../../client/consumer.js'
-import {type Broker, KtError, readBatchHeader, RecordView} from '../../engine/index.js'
+import {type Broker, KtError} from '../../engine/index.js'
 import type {RecordFormatter} from '../formatter.js'
 import type {StopController} from '../signals.js'
 import type {DataWriter} from '../stdout.js'
@@ -36,7 +36,7 @@ export async function consumeLoop(
   progress: LoopProgress,
 ): Promise<LoopEnd> {
   let lastRecordAt = Date.now()
-  const cursor = new RecordView()
+  const stage = (data: Buffer) => out.stage(data)
   const max = options.maxMessages ?? Number.POSITIVE_INFINITY
   for (;;) {
     if (stop.stopped) return 'stopped'
@@ -66,11 +66,9 @@ export async function consumeLoop(
     let next = -1
     let failure: Error | undefined
     try {
-      for (const batch of fetched.batches) {
-        // The broker verified the batch (structure and CRC) when it read it.
-        const header = readBatchHeader(batch.data)
-        const from = Math.max(next, batch.baseOffset, consumer.positionOf(topic, partition))
-        cursor.reset(out.stage(batch.data), header)
+      for (const batch of consumer.decode(fetched, stage)) {
+        const cursor = batch.records
+        const from = Math.max(next, batch.from)
         let full = true
         if (formatter.writeValues) {
           // The common case, values only: one tight loop, nothing to fail.
@@ -104,8 +102,7 @@ export async function consumeLoop(
           }
 
         if (!full) break
-        // Offsets of control records and compaction gaps at the end of a batch are consumed too.
-        next = batch.lastOffset + 1
+        next = batch.end
       }
     } catch (error) {
       failure = error as Error
