@@ -10,7 +10,6 @@ import {join} from 'node:path'
 import {describe, expect, test, vi} from 'vitest'
 
 import {BIN, collect, kt, type KtResult, spawnKt, storeTemplate, tempDirsForFile} from '../helpers/kt.js'
-import {ktInProcess} from '../helpers/kt-in-process.js'
 
 // Each test spawns up to ~12 kt processes; on a loaded 2-core machine one spawn took up to 7 s.
 vi.setConfig({testTimeout: 300_000})
@@ -237,10 +236,9 @@ describe('command line', () => {
       usage("Cannot parse argument 'soon' of option timeout."),
     ],
   ]
-  // The point of these is the parser's answer, not the process: they run inside this process
-  // (test/helpers/kt-in-process.ts); --help below, and the other blocks, spawn bin/run.js.
-  test.each(cases)('%s', async (_name, args, expected) => {
-    expect(outcome(await ktInProcess(store(), ['consumer-groups', ...args]))).toEqual(expected)
+  // Independent one-process cases: run a few at a time.
+  test.concurrent.each(cases)('%s', async (_name, args, expected) => {
+    expect(outcome(await groups(store(), ...args))).toEqual(expected)
   })
 
   test('--help names the exit statuses', async () => {

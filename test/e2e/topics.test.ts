@@ -9,7 +9,6 @@ import {join} from 'node:path'
 import {describe, expect, test, vi} from 'vitest'
 
 import {BIN, collect, describeJson, type JsonTopic, kt, type KtResult, spawnKt, tempDirsForFile} from '../helpers/kt.js'
-import {ktInProcess} from '../helpers/kt-in-process.js'
 import {openBroker} from '../../src/engine/index.js'
 
 // Each test runs up to ~16 kt processes one after the other; on a loaded machine a spawn can take
@@ -777,11 +776,9 @@ describe.concurrent('kt topics usage errors (exit 2, one line on stderr)', () =>
     [['-list', '-foo'], 'foo is not a recognized option'],
   ]
 
-  // The point of these is the parser's answer, not the process: they run inside this process
-  // (test/helpers/kt-in-process.ts); the cases below, and every other file, spawn bin/run.js.
   test.for(cases)('kt topics %j', async ([args, message]) => {
     const dir = store()
-    expectOutcome(await ktInProcess(dir, ['topics', ...args]), usage(message))
+    expectOutcome(await topics(dir, ...args), usage(message))
   })
 
   test('--command-config without a cluster to connect to is a one-line usage error', async () => {
