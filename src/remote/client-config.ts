@@ -4,7 +4,7 @@
 // path pays nothing for it.
 import {readFileSync} from 'node:fs'
 
-import {KtError} from '../engine/index.js'
+import {invalidValue, KtError} from '../engine/index.js'
 
 /** Where to connect and how: what --bootstrap-server and the client properties say. */
 export interface RemoteTarget {
@@ -120,9 +120,10 @@ export function resolveClientConfig(target: RemoteTarget, clientId: string): Res
 
   const protocolRaw = (get('security.protocol') ?? 'PLAINTEXT').toUpperCase()
   if (!SECURITY_PROTOCOLS.has(protocolRaw))
-    throw new KtError(
-      'INVALID_CONFIG',
-      `Invalid value ${get('security.protocol')} for configuration security.protocol: String must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL`,
+    throw invalidValue(
+      'security.protocol',
+      String(get('security.protocol')),
+      'String must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL',
     )
   const securityProtocol = protocolRaw as SecurityProtocol
   const usesSasl = securityProtocol.startsWith('SASL_')
@@ -184,8 +185,7 @@ function positiveMs(props: ReadonlyMap<string, string>, name: string, fallback: 
   const raw = props.get(name)
   if (raw === undefined) return fallback
   const n = Number(raw.trim())
-  if (!Number.isInteger(n) || n < 0)
-    throw new KtError('INVALID_CONFIG', `Invalid value ${raw} for configuration ${name}: Not a number of type INT`)
+  if (!Number.isInteger(n) || n < 0) throw invalidValue(name, raw, 'Not a number of type INT')
   return n
 }
 

@@ -3,7 +3,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {parseJavaProperties, SERVER_PROPERTIES} from '../../engine/index.js'
+import {invalidValue, parseJavaProperties, SERVER_PROPERTIES} from '../../engine/index.js'
 import {UsageError} from '../errors.js'
 
 export interface Listener {
@@ -41,9 +41,7 @@ function intSetting(props: ReadonlyMap<string, string>, name: string, fallback: 
   if (raw === undefined) return fallback
   const n = Number(raw.trim())
   if (!Number.isInteger(n) || n < min)
-    throw new UsageError(
-      `${SERVER_PROPERTIES}: Invalid value ${raw} for configuration ${name}: Value must be at least ${min}`,
-    )
+    throw new UsageError(`${SERVER_PROPERTIES}: ${invalidValue(name, raw, `Value must be at least ${min}`).message}`)
   return n
 }
 
