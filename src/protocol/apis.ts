@@ -679,11 +679,7 @@ export const IncrementalAlterConfigs = api(
     f('resources', [
       f('resourceType', 'int8'),
       f('resourceName', 'string'),
-      f('configs', [
-        f('name', 'string'),
-        f('configOperation', 'int8'),
-        f('value', 'string', '0+', {nullable: '0+'}),
-      ]),
+      f('configs', [f('name', 'string'), f('configOperation', 'int8'), f('value', 'string', '0+', {nullable: '0+'})]),
     ]),
     f('validateOnly', 'bool'),
   ],

@@ -76,14 +76,17 @@ export class RemoteConfigs {
     const missing = remove.filter((k) => !overrides.has(k))
     if (missing.length > 0) throw new KtError('INVALID_CONFIG', `Invalid config(s): ${missing.join(',')}`)
     const configs = this.operations(set, remove)
-    await this.r.call(async () => {
-      const connection = await this.r.connectionTo(node)
-      await lib.incrementalAlterConfigsV1.api.async(
-        connection,
-        [{configs, resourceName: topic, resourceType: lib.ConfigResourceTypes.TOPIC}],
-        false,
-      )
-    }, {topic})
+    await this.r.call(
+      async () => {
+        const connection = await this.r.connectionTo(node)
+        await lib.incrementalAlterConfigsV1.api.async(
+          connection,
+          [{configs, resourceName: topic, resourceType: lib.ConfigResourceTypes.TOPIC}],
+          false,
+        )
+      },
+      {topic},
+    )
   }
 
   /**

@@ -28,10 +28,7 @@ function encodeForLib(apiKey: number, version: number, body: Message): lib.Reade
 
 describe('kt schemas agree with @platformatic/kafka', () => {
   it('DeleteRecords v2', () => {
-    const req = lib.deleteRecordsV2.createRequest(
-      [{name: 't', partitions: [{offset: 7n, partitionIndex: 2}]}],
-      1500,
-    )
+    const req = lib.deleteRecordsV2.createRequest([{name: 't', partitions: [{offset: 7n, partitionIndex: 2}]}], 1500)
     expect(decodeLibRequest(21, 2, req)).toEqual({
       timeoutMs: 1500,
       topics: [{name: 't', partitions: [{offset: 7, partitionIndex: 2}]}],

@@ -110,18 +110,20 @@ describe('IncrementalAlterConfigs', () => {
 
   it('validateOnly validates and changes nothing', async () => {
     await broker.createTopic({name: 'dry'})
-    expect((await incremental('dry', [{configOperation: 0, name: 'retention.ms', value: 'x'}], true))[0].errorCode).toBe(
-      40,
-    )
-    expect((await incremental('dry', [{configOperation: 0, name: 'retention.ms', value: '5'}], true))[0].errorCode).toBe(
-      0,
-    )
+    expect(
+      (await incremental('dry', [{configOperation: 0, name: 'retention.ms', value: 'x'}], true))[0].errorCode,
+    ).toBe(40)
+    expect(
+      (await incremental('dry', [{configOperation: 0, name: 'retention.ms', value: '5'}], true))[0].errorCode,
+    ).toBe(0)
     expect(await overrides('dry')).toEqual({})
   })
 
   it('a broker resource is refused: kt broker settings are server.properties', async () => {
     const {body} = await client.request(44, 0, {
-      resources: [{configs: [{configOperation: 0, name: 'num.partitions', value: '3'}], resourceName: '1', resourceType: 4}],
+      resources: [
+        {configs: [{configOperation: 0, name: 'num.partitions', value: '3'}], resourceName: '1', resourceType: 4},
+      ],
       validateOnly: false,
     })
     expect((body.responses as AlterResponse)[0]).toMatchObject({

@@ -49,7 +49,8 @@ async function alterResource(
     if (r.resourceType === RESOURCE.TOPIC) {
       const entries = await ctx.broker.describeTopicConfigs(r.resourceName)
       const overrides = new Map<string, string>()
-      for (const e of entries) if (e.source === 'DYNAMIC_TOPIC_CONFIG' && e.value !== null) overrides.set(e.name, e.value)
+      for (const e of entries)
+        if (e.source === 'DYNAMIC_TOPIC_CONFIG' && e.value !== null) overrides.set(e.name, e.value)
       const {remove, set} = change(overrides, new Map(entries.map((e) => [e.name, e.value])))
       if (validateOnly) for (const [k, v] of set) validateTopicConfig(k, v)
       else await ctx.broker.alterTopicConfigs(r.resourceName, set, remove)
