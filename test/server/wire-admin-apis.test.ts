@@ -4,9 +4,10 @@
 // per-item errors in the engine's words.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {openBroker, type StoreBroker, storeBrokerOf} from '../../src/engine/index.js'
+import {type StoreBroker} from '../../src/engine/index.js'
 import {KafkaServer} from '../../src/server/server.js'
 import {batchOf, tempDir} from '../engine/support.js'
+import {startInProcessServer} from './in-process-server.js'
 import {WireClient} from './wire-client.js'
 
 let broker: StoreBroker
@@ -15,15 +16,8 @@ let client: WireClient
 const store = tempDir('kt-wire-admin-')
 
 beforeAll(async () => {
-  broker = storeBrokerOf(await openBroker(store.dir))
-  server = new KafkaServer({
-    broker,
-    clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
-    groupInitialRebalanceDelayMs: 0,
-    listen: {host: '127.0.0.1', port: 0},
-    nodeId: 1,
-  })
-  const {port} = await server.start()
+  let port: number
+  ;({broker, port, server} = await startInProcessServer(store.dir))
   client = await WireClient.connect(port)
 })
 

@@ -1,9 +1,10 @@
 // Fetch limits, topic ids and the admin APIs' per-item errors, against the in-process server.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {openBroker, type StoreBroker, storeBrokerOf} from '../../src/engine/index.js'
+import {type StoreBroker} from '../../src/engine/index.js'
 import {KafkaServer} from '../../src/server/server.js'
 import {batchOf, tempDir} from '../engine/support.js'
+import {startInProcessServer} from './in-process-server.js'
 import {WireClient} from './wire-client.js'
 
 let broker: StoreBroker
@@ -12,15 +13,8 @@ let client: WireClient
 const store = tempDir('kt-wire-apis-')
 
 beforeAll(async () => {
-  broker = storeBrokerOf(await openBroker(store.dir))
-  server = new KafkaServer({
-    broker,
-    clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
-    groupInitialRebalanceDelayMs: 0,
-    listen: {host: '127.0.0.1', port: 0},
-    nodeId: 1,
-  })
-  const {port} = await server.start()
+  let port: number
+  ;({broker, port, server} = await startInProcessServer(store.dir))
   await broker.createTopic({name: 'f', partitions: 2})
   // three batches of 10 records each in partition 0, one in partition 1
   for (let i = 0; i < 3; i++)

@@ -2,13 +2,14 @@
 // The broker runs in-process over a temporary store.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {openBroker, type StoreBroker, storeBrokerOf} from '../../src/engine/index.js'
+import {type StoreBroker} from '../../src/engine/index.js'
 import {SCHEMAS} from '../../src/protocol/apis.js'
 import {decodeResponse} from '../../src/protocol/messages.js'
 import {KafkaServer} from '../../src/server/server.js'
 import {HANDLERS} from '../../src/server/handlers/index.js'
 import {crc32c} from '../../src/engine/crc32c.js'
 import {batchOf, tempDir} from '../engine/support.js'
+import {startInProcessServer} from './in-process-server.js'
 import {WireClient} from './wire-client.js'
 
 let broker: StoreBroker
@@ -18,17 +19,10 @@ const problems: string[] = []
 const store = tempDir('kt-wire-')
 
 beforeAll(async () => {
-  broker = storeBrokerOf(await openBroker(store.dir))
-  server = new KafkaServer({
-    broker,
-    clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
-    groupInitialRebalanceDelayMs: 0,
-    listen: {host: '127.0.0.1', port: 0},
+  ;({broker, port, server} = await startInProcessServer(store.dir, {
     maxFrameBytes: 1024 * 1024,
-    nodeId: 1,
     onProblem: (m) => problems.push(m),
-  })
-  port = (await server.start()).port
+  }))
   await broker.createTopic({name: 'w', partitions: 2})
 })
 
