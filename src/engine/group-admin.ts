@@ -186,10 +186,10 @@ function describeGroup(db: Db, groupId: string, ctx: AdminContext): GroupDescrip
       const c = committed.get(key(tp))
       committed.delete(key(tp))
       const end = c ? c.log_end_offset : logEndOffsetOf(db, tp)
-      offsets.push(row(tp, c?.committed_offset ?? null, end, m))
+      offsets.push(groupOffsetRow(tp, c?.committed_offset ?? null, end, m))
     }
 
-  for (const c of committed.values()) offsets.push(row(c, c.committed_offset, c.log_end_offset, undefined))
+  for (const c of committed.values()) offsets.push(groupOffsetRow(c, c.committed_offset, c.log_end_offset, undefined))
   if (wire)
     return {
       assignor: wire.group.protocol_name,
@@ -208,7 +208,8 @@ function describeGroup(db: Db, groupId: string, ctx: AdminContext): GroupDescrip
   }
 }
 
-function row(
+/** One row of Kafka's offsets view: a partition's committed offset, log end, lag and owner. */
+export function groupOffsetRow(
   tp: TopicPartition,
   current: number | null,
   end: number | null,

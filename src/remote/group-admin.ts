@@ -15,8 +15,8 @@ import {
   type GroupDescription,
   type GroupListing,
   type GroupMemberDescription,
-  type GroupOffsetDescription,
   type GroupState,
+  groupOffsetRow,
   type OffsetsSource,
   planResetWith,
   type ResetHistoryEntry,
@@ -126,19 +126,9 @@ export class GroupAdmin {
 
       for (const c of committed.values()) rows.push({current: c.offset, tp: c})
       const ends = await this.watermarks(rows.map((r) => r.tp))
-      const offsets = rows.map(({current, member, tp}): GroupOffsetDescription => {
-        const end = ends.get(key(tp))?.end ?? null
-        return {
-          clientId: member?.clientId ?? null,
-          currentOffset: current,
-          host: member?.host ?? null,
-          lag: current === null || end === null ? null : end - current,
-          logEndOffset: end,
-          memberId: member?.memberId ?? null,
-          partition: tp.partition,
-          topic: tp.topic,
-        }
-      })
+      const offsets = rows.map(({current, member, tp}) =>
+        groupOffsetRow(tp, current, ends.get(key(tp))?.end ?? null, member),
+      )
       out.push({assignor: members.length > 0 ? g.protocol : '', groupId, members, offsets, state})
     }
 
