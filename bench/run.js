@@ -337,20 +337,29 @@ async function check() {
 }
 
 /** A following consumer's produce→print latency, with a producer process fed one line every 10 ms. */
-async function latency(acks) {
-  const dir = freshStore(`latency-${acks}`)
-  const env = {...process.env, KT_DATA_DIR: dir}
-  execFileSync('node', [BIN, 'topics', '--create', '--topic', 'lat'], {env})
-  const consumer = spawn('node', [BIN, 'console-consumer', '--topic', 'lat'], {env, stdio: ['ignore', 'pipe', 'pipe']})
+/**
+ * The latencies of the lines a consumer prints, each the wall-clock time (ms since the epoch) it
+ * was sent at: filled in as the lines arrive.
+ */
+function arrivalLatencies(stdout) {
   const latencies = []
   let buffered = ''
-  consumer.stdout.on('data', (d) => {
+  stdout.on('data', (d) => {
     const now = performance.timeOrigin + performance.now()
     buffered += d.toString()
     const lines = buffered.split('\n')
     buffered = lines.pop()
     for (const line of lines) latencies.push(now - Number(line))
   })
+  return latencies
+}
+
+async function latency(acks) {
+  const dir = freshStore(`latency-${acks}`)
+  const env = {...process.env, KT_DATA_DIR: dir}
+  execFileSync('node', [BIN, 'topics', '--create', '--topic', 'lat'], {env})
+  const consumer = spawn('node', [BIN, 'console-consumer', '--topic', 'lat'], {env, stdio: ['ignore', 'pipe', 'pipe']})
+  const latencies = arrivalLatencies(consumer.stdout)
   await new Promise((r) => setTimeout(r, 1500))
   const producer = spawn('node', [BIN, 'console-producer', '--topic', 'lat', '--producer-property', `acks=${acks}`], {
     env,
@@ -647,15 +656,7 @@ async function brokerLatency() {
   const consumer = spawn('kcat', ['-b', b, '-C', '-t', 'lat', '-o', 'end', '-u', '-f', '%s\n'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   })
-  const latencies = []
-  let buffered = ''
-  consumer.stdout.on('data', (d) => {
-    const now = performance.timeOrigin + performance.now()
-    buffered += d.toString()
-    const lines = buffered.split('\n')
-    buffered = lines.pop()
-    for (const line of lines) latencies.push(now - Number(line))
-  })
+  const latencies = arrivalLatencies(consumer.stdout)
   await new Promise((r) => setTimeout(r, 1500))
   const {Kafka, logLevel} = await import('kafkajs')
   const producer = new Kafka({brokers: [b], logLevel: logLevel.NOTHING}).producer()
