@@ -4,10 +4,10 @@
 // on stderr. An error exits with its code, a signal 130, a closed stdout 0.
 import {Consumer} from '../../client/consumer.js'
 import {EXIT} from '../errors.js'
-import {checkRemoteFlags, clientConfigWarnings, isRemote} from '../flags.js'
+import {openClientBroker} from '../client-broker.js'
+import {checkRemoteFlags} from '../flags.js'
 import {CLIENT_HOST} from '../process.js'
 import {readOnlySubscription} from '../read-only.js'
-import {layeredProperties, warnAboutClientConfigs} from '../properties.js'
 import {type CommandSession, type ExitStatus, warnTopicCreated} from '../session.js'
 import {StopController} from '../signals.js'
 import {DataWriter} from '../stdout.js'
@@ -24,17 +24,12 @@ export async function runConsoleConsumer(
     generatedGroup = true
     return Math.floor(Math.random() * 100_000)
   })
-  const remote = isRemote(flags)
-  const shown = clientConfigWarnings(remote, options.unknown, options.inert)
-  warnAboutClientConfigs('consumer', shown.unknown, shown.inert)
-  const broker = await session.broker(
-    flags['data-dir'],
-    remote
-      ? {
-          properties: layeredProperties(flags['consumer.config'], '--consumer.config', flags['consumer-property']),
-          unused: options.inert,
-        }
-      : undefined,
+  const broker = await openClientBroker(
+    session,
+    'consumer',
+    flags,
+    {file: flags['consumer.config'], fileOption: '--consumer.config', pairs: flags['consumer-property']},
+    options,
   )
   // On a read-only store, a consumer without a group of its own reads its partitions directly.
   const {settings, subscription} = await readOnlySubscription(broker, options, !generatedGroup)

@@ -6,11 +6,11 @@ import type {RecordReader} from '../../client/input-record.js'
 import {Producer} from '../../client/producer.js'
 import {KtError} from '../../engine/index.js'
 import {EXIT} from '../errors.js'
-import {checkRemoteFlags, clientConfigWarnings, isRemote} from '../flags.js'
+import {openClientBroker} from '../client-broker.js'
+import {checkRemoteFlags} from '../flags.js'
 import {LineMessageReader} from '../line-reader.js'
 import {PLAIN, styler, useColour} from '../output/color.js'
 import {ProgressLine} from '../output/progress.js'
-import {layeredProperties, warnAboutClientConfigs} from '../properties.js'
 import {JsonRecordReader} from '../record-json.js'
 import {type CommandSession, type ExitStatus, warnTopicCreated} from '../session.js'
 import {StopController} from '../signals.js'
@@ -27,17 +27,12 @@ export async function runConsoleProducer(
 ): Promise<ExitStatus> {
   checkRemoteFlags(flags)
   const options = parseProducerOptions(flags)
-  const remote = isRemote(flags)
-  const shown = clientConfigWarnings(remote, options.unknown, options.inert)
-  warnAboutClientConfigs('producer', shown.unknown, shown.inert)
-  const broker = await session.broker(
-    flags['data-dir'],
-    remote
-      ? {
-          properties: layeredProperties(flags['producer.config'], '--producer.config', flags['producer-property']),
-          unused: options.inert,
-        }
-      : undefined,
+  const broker = await openClientBroker(
+    session,
+    'producer',
+    flags,
+    {file: flags['producer.config'], fileOption: '--producer.config', pairs: flags['producer-property']},
+    options,
   )
   const topic = await ensureTopic(broker, options.topic, options.allowAutoCreate, warnTopicCreated)
   if (options.partition !== undefined && (options.partition < 0 || options.partition >= topic.partitionCount))
