@@ -13,6 +13,8 @@ export interface RunningBroker {
   stderr(): string
   /** SIGTERM, then its exit. */
   stop(): Promise<KtResult>
+  /** Its exit, with no signal sent: for a test that already signalled it. */
+  exited(): Promise<KtResult>
 }
 
 /** Starts `kt broker` on 127.0.0.1:0 with --log-requests; server.properties settings optional. */
@@ -49,6 +51,10 @@ export async function startBroker(
     stderr: () => err,
     async stop() {
       child.kill('SIGTERM')
+      const r = await done
+      return {...r, stderr: err}
+    },
+    async exited() {
       const r = await done
       return {...r, stderr: err}
     },
