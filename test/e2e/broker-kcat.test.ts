@@ -96,6 +96,23 @@ describe.skipIf(!HAS_KCAT)('kt broker with kcat (skipped when kcat is missing: a
     expect(Date.now() - started).toBeLessThan(10_000)
   })
 
+  it('kcat -C -e from an offset past the log end resets (OFFSET_OUT_OF_RANGE) and drains, instead of refetching forever', async () => {
+    const p = await kt(dir, ['console-producer', '--topic', 'beyond'], {input: 'one\ntwo\n'})
+    expect(p.status).toBe(0)
+    // With a null record set beside the error, librdkafka logged a parse failure and refetched at
+    // once until the timeout killed it.
+    const r = run(
+      'kcat',
+      ['-b', b, '-C', '-t', 'beyond', '-o', '100', '-e', '-X', 'auto.offset.reset=earliest'],
+      undefined,
+      20_000,
+    )
+    expect(r.stderr).not.toMatch(/PROTOERR|parse failure/)
+    expect(r.stderr).toMatch(/offset reset \(at offset 100, broker 1\) to BEGINNING: .*Offset out of range/)
+    expect(r.stdout).toBe('one\ntwo\n')
+    expect(r.status).toBe(0)
+  })
+
   it('kcat -Q finds offsets by time', async () => {
     expect((await kt(dir, ['topics', '--create', '--topic', 'timed'])).status).toBe(0)
     const records = [1000, 2000, 3000].map((t, i) => JSON.stringify({timestamp: t, value: `v${i}`})).join('\n')

@@ -63,7 +63,10 @@ export async function fetch(
           logStartOffset: -1,
           partitionIndex: p.partition,
           preferredReadReplica: -1,
-          records: null as Buffer[] | null,
+          // Empty, never null, when the partition has an error, as Kafka sends it: librdkafka
+          // reads a null record set as a parse failure and refetches at once, forever, without
+          // seeing the error code (an out-of-range offset hung kcat -C -e at 100% CPU).
+          records: [] as Buffer[],
         }
         partitions.push(out)
         if (name === undefined) {
