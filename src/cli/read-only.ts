@@ -1,7 +1,8 @@
-// A store on a read-only file system can still be read (issue 9): a console consumer without a
+// A store that cannot be written can still be read (issue 9): a console consumer without a
 // group of its own reads every partition directly (manual assignment, as with --partition), since
-// joining even a throwaway group would write to the store. An explicit group is refused there by
-// the store's own read-only error when the group is joined.
+// joining even a throwaway group writes to the store. That is decided up front for a store on a
+// read-only file system, and after the join failed for one whose disk is full. An explicit group
+// is refused by the store's own error when the group is joined.
 import type {ConsumerSettings, Subscription} from '../client/consumer.js'
 import {type Broker, INTERNAL_TOPICS} from '../engine/index.js'
 
@@ -10,8 +11,17 @@ export async function readOnlySubscription<S extends Pick<ConsumerSettings, 'ena
   options: {settings: S; subscription: Subscription},
   explicitGroup: boolean,
 ): Promise<{settings: S; subscription: Subscription}> {
+  if (!broker.readOnly || explicitGroup || options.subscription.kind === 'assign') return options
+  return directSubscription(broker, options)
+}
+
+/** Every partition of the subscribed topics, read without a group (no commits). */
+export async function directSubscription<S extends Pick<ConsumerSettings, 'enableAutoCommit' | 'groupId'>>(
+  broker: Broker,
+  options: {settings: S; subscription: Subscription},
+): Promise<{settings: S; subscription: Subscription}> {
   const {settings, subscription} = options
-  if (!broker.readOnly || explicitGroup || subscription.kind === 'assign') return options
+  if (subscription.kind === 'assign') return options
   const topics =
     subscription.kind === 'topics'
       ? subscription.topics

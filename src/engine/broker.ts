@@ -527,8 +527,11 @@ export class EmbeddedBroker implements StoreBroker {
           // A refused batch writes nothing: every check precedes the batch's insert.
           return appendIdempotentTx(this.db, b, this.config, now)
         } catch (error) {
+          // A batch the engine refuses (Kafka's error codes). An SQLite failure is not one: it
+          // fails the whole transaction, which db.immediate rolls back and reports.
           const code = (error as {code?: unknown}).code
-          if (typeof code === 'string' && error instanceof Error) return {error: {code, message: error.message}}
+          if (typeof code === 'string' && !code.startsWith('SQLITE_') && error instanceof Error)
+            return {error: {code, message: error.message}}
           throw error
         }
       }),

@@ -20,6 +20,8 @@ export interface ServerContext {
   changes: StoreChanges
   /** Aborted when the broker stops: long polls return at once. */
   stopping: AbortSignal
+  /** A line for the broker's log (kt broker prints it on stderr). */
+  problem?: (message: string) => void
 }
 
 /** The connection a request came in on. */

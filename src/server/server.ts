@@ -6,7 +6,7 @@
 import {createServer, type Server, type Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
 
-import type {StoreBroker} from '../engine/index.js'
+import {isKtError, type StoreBroker} from '../engine/index.js'
 import {
   apis,
   decodeRequest,
@@ -96,6 +96,7 @@ export class KafkaServer implements FrameHandler {
         onProblem: this.options.onProblem,
       }),
       nodeId: this.options.nodeId,
+      problem: this.options.onProblem && onceInAWhile(this.options.onProblem),
       stopping: this.stopController.signal,
     }
     return {host: listen.host, port}
@@ -205,9 +206,12 @@ export class KafkaServer implements FrameHandler {
         id: connection.id,
       })
     } catch (error) {
-      // A handler bug must not take the broker down: this connection closes, the others carry on.
+      // A failure must not take the broker down: this connection closes, the others carry on.
+      // An expected one (a KtError: the store is full, damaged or read-only) is its one line; a
+      // bug gets its stack.
       connection.close()
-      const message = error instanceof ProtocolError ? error.message : ((error as Error).stack ?? String(error))
+      const message =
+        error instanceof ProtocolError || isKtError(error) ? error.message : ((error as Error).stack ?? String(error))
       this.options.onProblem?.(`${schema.name} v${header.apiVersion} failed: ${message}`)
       log(schema.name, 'handler failed: connection closed')
       return
@@ -229,5 +233,21 @@ export class KafkaServer implements FrameHandler {
     }
 
     log(schema.name)
+  }
+}
+
+/**
+ * Prints a line at most once per 10 s: clients retry a write the store refuses (a full disk) at
+ * once, and kcat's retries printed the same line 6,600 times in a minute.
+ */
+function onceInAWhile(print: (message: string) => void, intervalMs = 10_000): (message: string) => void {
+  const printedAt = new Map<string, number>()
+  return (message) => {
+    const now = Date.now()
+    const at = printedAt.get(message)
+    if (at !== undefined && now - at < intervalMs) return
+    if (printedAt.size >= 1000) printedAt.clear()
+    printedAt.set(message, now)
+    print(message)
   }
 }

@@ -3,11 +3,12 @@
 // what reached it, the group left, then the error (if any) and `Processed a total of N messages`
 // on stderr. An error exits with its code, a signal 130, a closed stdout 0.
 import {Consumer} from '../../client/consumer.js'
+import {isKtError} from '../../engine/index.js'
 import {EXIT} from '../errors.js'
 import {openClientBroker} from '../client-broker.js'
 import {checkRemoteFlags} from '../flags.js'
 import {CLIENT_HOST} from '../process.js'
-import {readOnlySubscription} from '../read-only.js'
+import {directSubscription, readOnlySubscription} from '../read-only.js'
 import {type CommandSession, type ExitStatus, warnTopicCreated} from '../session.js'
 import {StopController} from '../signals.js'
 import {DataWriter} from '../stdout.js'
@@ -32,18 +33,30 @@ export async function runConsoleConsumer(
     options,
   )
   // On a read-only store, a consumer without a group of its own reads its partitions directly.
-  const {settings, subscription} = await readOnlySubscription(broker, options, !generatedGroup)
+  let chosen = await readOnlySubscription(broker, options, !generatedGroup)
+  const consumerOf = ({settings, subscription}: typeof chosen) =>
+    new Consumer(broker, {...settings, clientHost: CLIENT_HOST, processId: process.pid}, subscription, {
+      onTopicCreated: warnTopicCreated,
+    })
+  let consumer = consumerOf(chosen)
   const stop = new StopController()
   const out = new DataWriter(process.stdout, stop)
-  const consumer = new Consumer(broker, {...settings, clientHost: CLIENT_HOST, processId: process.pid}, subscription, {
-    onTopicCreated: warnTopicCreated,
-  })
   const progress = {processed: 0}
   const onSkip = (message: string) =>
     process.stderr.write(`ERROR Error processing message, skipping this message: ${message}\n`)
   let failure: Error | undefined
   try {
-    await consumer.open(options.start)
+    try {
+      await consumer.open(options.start)
+    } catch (error) {
+      // Joining the throwaway group is a write, which a full disk refuses: read directly instead.
+      if (!generatedGroup || chosen.subscription.kind === 'assign' || !isKtError(error, 'KAFKA_STORAGE_ERROR'))
+        throw error
+      chosen = await directSubscription(broker, options)
+      consumer = consumerOf(chosen)
+      await consumer.open(options.start)
+    }
+
     await consumeLoop(broker, consumer, options.formatter, out, stop, {...options, onSkip}, progress)
   } catch (error) {
     failure = error as Error

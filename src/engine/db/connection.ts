@@ -3,7 +3,9 @@
 // transaction, so concurrent kt processes queue on the busy timeout instead of failing.
 import type {Database as Connection, Statement} from 'better-sqlite3'
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   linkSync,
   mkdirSync,
@@ -123,6 +125,10 @@ export class Db {
         connection = new Database(file, {fileMustExist: true, nativeBinding: NATIVE_BINDING, timeout: BUSY_TIMEOUT_MS})
         // The first read opens the WAL index (kt.db-shm), which a read-only file system refuses.
         connection.pragma('user_version', {simple: true})
+        // ...unless kt.db-wal and kt.db-shm were left there (a writer was killed before the file
+        // system became read-only): SQLite then reads through them, log included, but every write
+        // fails, so the store is read-only all the same.
+        readOnly = onReadOnlyFileSystem(file)
       } catch (error) {
         connection?.close()
         connection = undefined
@@ -481,6 +487,12 @@ function createStore(file: string): void {
           c.pragma(`user_version = ${v + 1}`)
         }
       }).immediate()
+      // close() would copy the WAL into the file too, but cannot report failing to: on a nearly
+      // full disk it left a short kt.db that every tool then refused as damaged (issue 9). Here
+      // a failed copy throws, and only a complete file is linked into place.
+      const [copied] = c.pragma('wal_checkpoint(TRUNCATE)') as {busy: number; checkpointed: number; log: number}[]
+      if (copied.busy !== 0 || copied.checkpointed !== copied.log)
+        throw new Error(`the new store's log could not be copied into it (${JSON.stringify(copied)})`)
     } finally {
       c.close()
     }
@@ -545,6 +557,15 @@ function checkFile(file: string): void {
       )
   } finally {
     closeSync(fd)
+  }
+}
+
+function onReadOnlyFileSystem(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK)
+    return false
+  } catch (error) {
+    return (error as {code?: string}).code === 'EROFS'
   }
 }
 

@@ -1,7 +1,7 @@
 // Produce: each partition entry must hold exactly one RecordBatch v2, which the engine validates
 // in full (CRC-32C included) and appends with offsets assigned in its write transaction, the
 // same path kt console-producer takes. acks=0 gets no response at all.
-import type {ProduceBatch} from '../../engine/index.js'
+import {isKtError, type ProduceBatch} from '../../engine/index.js'
 import {errorCode, type RequestHeader} from '../../protocol/index.js'
 import {CLOSE_CONNECTION, type ServerContext} from '../context.js'
 
@@ -74,7 +74,18 @@ export async function produce(
     }
 
   if (batches.length > 0) {
-    const outcomes = await ctx.broker.produceEach(batches, acks === 0 ? 0 : acks === 1 ? 1 : -1)
+    let outcomes: Awaited<ReturnType<typeof ctx.broker.produceEach>>
+    try {
+      outcomes = await ctx.broker.produceEach(batches, acks === 0 ? 0 : acks === 1 ? 1 : -1)
+    } catch (error) {
+      // The store refused the write (a full disk, a damaged or read-only file): nothing of this
+      // request was appended. Each partition says so, as Kafka's KAFKA_STORAGE_ERROR, and the
+      // connection stays open for what can still be served.
+      if (!isKtError(error, 'KAFKA_STORAGE_ERROR')) throw error
+      ctx.problem?.(`Produce failed: ${error.message}`)
+      outcomes = batches.map(() => ({error: {code: 'KAFKA_STORAGE_ERROR', message: error.message}}))
+    }
+
     ctx.changes.notify()
     for (const [i, o] of outcomes.entries()) {
       if ('error' in o) fail(entries[i], errorCode(o.error.code), o.error.message)
