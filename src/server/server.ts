@@ -79,6 +79,7 @@ export class KafkaServer implements FrameHandler {
     const advertised = this.options.advertised ?? {host: listen.host, port}
     if (advertised.port === 0) advertised.port = port
     const {broker} = this.options
+    const problem = this.options.onProblem && onceInAWhile(this.options.onProblem)
     // Members an earlier broker process with this pid published are stale.
     await broker.clearWireGroups(process.pid)
     this.ctx = {
@@ -93,10 +94,10 @@ export class KafkaServer implements FrameHandler {
         maxSessionTimeoutMs: broker.config.groupMaxSessionTimeoutMs,
         minSessionTimeoutMs: broker.config.groupMinSessionTimeoutMs,
         nodeId: this.options.nodeId,
-        onProblem: this.options.onProblem,
+        onProblem: problem,
       }),
       nodeId: this.options.nodeId,
-      problem: this.options.onProblem && onceInAWhile(this.options.onProblem),
+      problem,
       stopping: this.stopController.signal,
     }
     return {host: listen.host, port}
@@ -240,7 +241,7 @@ export class KafkaServer implements FrameHandler {
  * Prints a line at most once per 10 s: clients retry a write the store refuses (a full disk) at
  * once, and kcat's retries printed the same line 6,600 times in a minute.
  */
-function onceInAWhile(print: (message: string) => void, intervalMs = 10_000): (message: string) => void {
+export function onceInAWhile(print: (message: string) => void, intervalMs = 10_000): (message: string) => void {
   const printedAt = new Map<string, number>()
   return (message) => {
     const now = Date.now()
