@@ -90,11 +90,14 @@ export function appendIdempotentTx(db: Db, batch: ProduceBatch, config: BrokerCo
         topic: batch.topic,
       }
     const expected = addSequence(previous.last_sequence, 1)
-    if (header.baseSequence !== expected)
+    if (header.baseSequence !== expected) {
+      const retried = retainedBatch(db, topic.topic_id, batch.partition, header, lastSequence)
+      if (retried) return {...retried, logAppendTime: -1, partition: batch.partition, topic: batch.topic}
       throw new ProducerStateError(
         header.baseSequence < expected ? 'DUPLICATE_SEQUENCE_NUMBER' : 'OUT_OF_ORDER_SEQUENCE_NUMBER',
         `Producer ${header.producerId} sent sequence ${header.baseSequence} to ${batch.topic}-${batch.partition}; expected ${expected}`,
       )
+    }
   }
 
   const result = appendTx(db, [batch], config, now)[0]
@@ -109,4 +112,41 @@ export function appendIdempotentTx(db: Db, batch: ProduceBatch, config: BrokerCo
     result.lastOffset,
   )
   return result
+}
+
+/**
+ * Kafka answers a retry of any of a producer's last 5 batches of a partition with the offsets it
+ * first got (a producer with 5 requests in flight retries them all after a lost connection);
+ * producer_sequences keeps only the last. The others are found in the log itself, whose stored
+ * batches keep their producer id, epoch and sequences: among the partition's newest batches,
+ * enough for 5 of this producer's unless many producers interleave there.
+ */
+const RETAINED_BATCH_SCAN = 64
+
+function retainedBatch(
+  db: Db,
+  topicId: number,
+  partition: number,
+  header: {producerId: number; producerEpoch: number; baseSequence: number},
+  lastSequence: number,
+): {baseOffset: number; lastOffset: number} | undefined {
+  const rows = db.stmt('batchHeadersNewestFirst').all(topicId, partition, RETAINED_BATCH_SCAN) as {
+    base_offset: number
+    last_offset: number
+    header: Buffer
+  }[]
+  let seen = 0
+  for (const row of rows) {
+    if (row.header.length < BATCH_HEADER_SIZE) continue
+    const stored = readBatchHeader(row.header)
+    if (stored.producerId !== header.producerId || stored.producerEpoch !== header.producerEpoch) continue
+    if (
+      stored.baseSequence === header.baseSequence &&
+      addSequence(stored.baseSequence, stored.lastOffsetDelta) === lastSequence
+    )
+      return {baseOffset: row.base_offset, lastOffset: row.last_offset}
+    if (++seen === 5) return undefined
+  }
+
+  return undefined
 }

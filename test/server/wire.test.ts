@@ -171,6 +171,34 @@ describe('idempotent producers', () => {
     expect(await broker.listOffset('idem', 0, 'latest')).toBe(4)
   })
 
+  it('a retry of any of the producer’s last 5 batches gets its first offsets; an older one is a duplicate', async () => {
+    const c = await WireClient.connect(port)
+    const init = await c.request(22, 4, {
+      producerEpoch: -1,
+      producerId: -1,
+      transactionTimeoutMs: 60_000,
+      transactionalId: null,
+    })
+    const pid = init.body.producerId as number
+    await broker.createTopic({name: 'idem-window'})
+    const send = async (values: string[], sequence: number) =>
+      partitionOf(
+        (await c.request(0, 7, produceBody(idempotentBatch(values, pid, 0, sequence), -1, 'idem-window'))).body,
+      )
+    // Six batches of two records: sequences 0, 2, …, 10 at offsets 0, 2, …, 10.
+    for (let i = 0; i < 6; i++)
+      expect(await send([`a${i}`, `b${i}`], 2 * i)).toMatchObject({baseOffset: 2 * i, errorCode: 0})
+    // The last five (sequences 2–10), the newest first and out of order: their own offsets.
+    for (const sequence of [10, 4, 2, 8, 6])
+      expect(await send(['x', 'y'], sequence)).toMatchObject({baseOffset: sequence, errorCode: 0})
+    // The sixth newest is past Kafka's window: DUPLICATE_SEQUENCE_NUMBER, stored no more than the rest.
+    expect((await send(['x', 'y'], 0)).errorCode).toBe(46)
+    // Sequences matching no batch (one record where two were sent): a duplicate too.
+    expect((await send(['x'], 4)).errorCode).toBe(46)
+    c.close()
+    expect(await broker.listOffset('idem-window', 0, 'latest')).toBe(12)
+  })
+
   it('a transactional producer is refused at once', async () => {
     const c = await WireClient.connect(port)
     const init = await c.request(22, 1, {transactionTimeoutMs: 60_000, transactionalId: 'tx'})

@@ -180,6 +180,9 @@ export const SQL = {
   wireProducerSetEpoch: `UPDATE producer_ids SET epoch = ? WHERE producer_id = ?`,
   wireSequenceOf: `SELECT epoch, first_sequence, last_sequence, base_offset, last_offset FROM producer_sequences
                    WHERE producer_id = ? AND topic_id = ? AND partition = ?`,
+  // The newest batches' headers (61 bytes each), for a retried idempotent batch older than the last.
+  batchHeadersNewestFirst: `SELECT base_offset, last_offset, substr(data, 1, 61) AS header FROM batches
+                            WHERE topic_id = ? AND partition = ? ORDER BY base_offset DESC LIMIT ?`,
   wireSequenceUpsert: `INSERT INTO producer_sequences (producer_id, topic_id, partition, epoch, first_sequence,
                                                        last_sequence, base_offset, last_offset)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
