@@ -213,7 +213,7 @@ export class KafkaServer implements FrameHandler {
       connection.close()
       const message =
         error instanceof ProtocolError || isKtError(error) ? error.message : ((error as Error).stack ?? String(error))
-      this.options.onProblem?.(`${schema.name} v${header.apiVersion} failed: ${message}`)
+      this.ctx!.problem?.(`${schema.name} v${header.apiVersion} failed: ${message}`)
       log(schema.name, 'handler failed: connection closed')
       return
     }
@@ -239,7 +239,7 @@ export class KafkaServer implements FrameHandler {
 
 /**
  * Prints a line at most once per 10 s: clients retry a write the store refuses (a full disk) at
- * once, and kcat's retries printed the same line 6,600 times in a minute.
+ * once, and one kcat producer's retries printed the same line over 6,000 times.
  */
 export function onceInAWhile(print: (message: string) => void, intervalMs = 10_000): (message: string) => void {
   const printedAt = new Map<string, number>()
