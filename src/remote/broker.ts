@@ -326,7 +326,15 @@ export class RemoteBroker implements Broker {
     await this.call(
       () =>
         this.admin.createPartitions({
-          topics: [{assignments: (assignment ?? []).map((b) => ({brokerIds: [...b]})), count: totalCount, name: topic}],
+          // No assignment is a null list on the wire (the broker places the new partitions); an
+          // empty list would ask for zero placements and be refused as too few (INVALID_REQUEST).
+          topics: [
+            {
+              ...(assignment ? {assignments: assignment.map((b) => ({brokerIds: [...b]}))} : {}),
+              count: totalCount,
+              name: topic,
+            },
+          ],
         }),
       {topic},
     )
