@@ -11,7 +11,7 @@ const KAFKA_MESSAGES: Record<string, string> = {
   COORDINATOR_NOT_AVAILABLE: 'The coordinator is not available.',
   GROUP_AUTHORIZATION_FAILED: 'Group authorization failed.',
   GROUP_ID_NOT_FOUND: 'The group id does not exist.',
-  GROUP_SUBSCRIBED_TO_TOPIC: 'The consumer group is actively subscribed to the topic',
+  GROUP_SUBSCRIBED_TO_TOPIC: 'Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.',
   ILLEGAL_GENERATION: 'Specified group generation id is not valid.',
   INCONSISTENT_GROUP_PROTOCOL:
     "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.",
