@@ -53,10 +53,11 @@ describe('kt topics --alter', () => {
         await run(m, ['topics', '--create', '--topic', 'alt1', '--partitions', '1']),
         await run(m, ['topics', '--alter', '--topic', 'alt1', '--partitions', '4']),
         await run(m, ['topics', '--describe', '--topic', 'alt1']),
-        // An assignment lists the new partitions' replicas (kt broker's node id is 1, as the store's).
+        // As kafka-topics, --replica-assignment lists every partition, the existing ones too; the
+        // new ones' entries are sent (kt broker's node id is 1, as the store's).
         await run(m, ['topics', '--create', '--topic', 'alt2', '--partitions', '1']),
-        await run(m, ['topics', '--alter', '--topic', 'alt2', '--partitions', '3', '--replica-assignment', '1,1']),
-        await run(m, ['topics', '--alter', '--topic', 'alt2', '--partitions', '4', '--replica-assignment', '1,1']),
+        await run(m, ['topics', '--alter', '--topic', 'alt2', '--partitions', '3', '--replica-assignment', '1,1,1']),
+        await run(m, ['topics', '--alter', '--topic', 'alt2', '--partitions', '4', '--replica-assignment', '1,1,1']),
         await run(m, ['topics', '--describe', '--topic', 'alt2']),
       ].map(printed)
       outputs[m.name] = steps
@@ -64,7 +65,7 @@ describe('kt topics --alter', () => {
       expect(steps[1]).toEqual({status: 0, stderr: '', stdout: ''})
       expect(steps[2].stdout).toMatch(/^Topic: alt1\tTopicId: <id>\tPartitionCount: 4\t/)
       expect(steps[5].stderr).toBe(
-        'Error while executing topic command : Attempted to add 1 additional partition(s), but only 2 assignment(s) were specified.\n',
+        'Error while executing topic command : Attempted to add 1 additional partition(s), but only 0 assignment(s) were specified.\n',
       )
       expect(steps[6].stdout).toMatch(/^Topic: alt2\tTopicId: <id>\tPartitionCount: 3\t/)
     }
