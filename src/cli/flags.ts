@@ -62,6 +62,25 @@ export const jsonFlag = Flags.boolean({summary: 'Print a JSON document instead o
 export interface RemoteFlags {
   'bootstrap-server'?: string
   'command-config'?: string
+  /** kafka-consumer-groups --timeout (the command's flags are kept whole: see requestBound). */
+  timeout?: string
+  /** kafka-console-consumer --timeout-ms. */
+  'timeout-ms'?: string
+}
+
+/**
+ * The tool option that bounds a request to the cluster, as Kafka's tool bounds it:
+ * kafka-consumer-groups' --timeout is the timeout of each of its admin calls (withTimeoutMs), and
+ * kafka-console-consumer's --timeout-ms ends the run once nothing arrived for that long, also when
+ * nothing answers. kafka-console-producer's --timeout is linger.ms, not a bound: its requests wait
+ * request.timeout.ms, as Kafka's producer's do. An unanswering server fails within the bound
+ * instead of the 30 s request.timeout.ms default.
+ */
+function requestBound(commandId: string, flags: RemoteFlags): number | undefined {
+  const value =
+    commandId === 'consumer-groups' ? flags.timeout : commandId === 'console-consumer' ? flags['timeout-ms'] : undefined
+  const ms = value === undefined ? Number.NaN : Number(value)
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined
 }
 
 /** Kafka's tools' default client ids, by command. */
@@ -92,6 +111,7 @@ export async function openRemote(
     {
       bootstrapServers: parseBootstrapServers(fromFlag),
       properties,
+      timeoutMs: requestBound(commandId, flags),
       unused,
     },
     {clientId: CLIENT_IDS[commandId] ?? 'adminclient-1', dataDir},

@@ -412,6 +412,9 @@ export interface DeleteOffsetsResult {
 }
 
 const UNKNOWN_TOPIC_OR_PARTITION = 'This server does not host this topic-partition.'
+/** What Kafka's tool prints for such a partition: its ExecutionException's text. */
+const GROUP_SUBSCRIBED_TO_TOPIC =
+  'org.apache.kafka.common.errors.GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'
 
 /** Removes the group's committed offsets of the given partitions (all of a topic's without a list). */
 export function deleteOffsetsTx(
@@ -422,7 +425,19 @@ export function deleteOffsetsTx(
 ): DeleteOffsetsResult {
   const state = stateOf(db, groupId, ctx)
   if (state === 'Dead') throw new KtError('GROUP_ID_NOT_FOUND', 'The group id does not exist.')
-  if (state !== 'Empty') throw new KtError('NON_EMPTY_GROUP', 'The group is not empty.')
+  // Kafka (KIP-496) refuses, partition by partition, only the topics a live member of a
+  // consumer-protocol group subscribes to (GROUP_SUBSCRIBED_TO_TOPIC); the others' offsets go.
+  // NON_EMPTY_GROUP is for groups of other protocols, whose subscriptions it cannot read; kt's
+  // groups are all consumer-protocol. A kt broker's wire members publish their assignment, not
+  // their subscription: the topics assigned to any of them stand for the group's subscription.
+  const subscribed = new Set<string>()
+  if (state !== 'Empty') {
+    const wire = liveWireGroup(db, groupId, ctx)
+    for (const m of wire?.members ?? []) for (const p of parsePartitions(m.partitions)) subscribed.add(p.topic)
+    for (const m of liveMembersOf(db, groupId, ctx.now, ctx.host, ctx.alive))
+      for (const t of JSON.parse(m.subscription) as string[]) subscribed.add(t)
+  }
+
   const out = new Map<string, {topic: string; partition: number | null; error: string | null}>()
   for (const t of topics) {
     const row = findTopic(db, t.topic)
@@ -434,8 +449,10 @@ export function deleteOffsetsTx(
     const partitions = t.partitions ?? Array.from({length: row.partition_count}, (_, p) => p)
     for (const partition of partitions) {
       const exists = partition < row.partition_count
-      if (exists) db.stmt('groupAdminDeleteOffset').run(groupId, t.topic, partition)
-      out.set(`${t.topic}-${partition}`, {error: exists ? null : UNKNOWN_TOPIC_OR_PARTITION, partition, topic: t.topic})
+      const refused = exists && subscribed.has(t.topic)
+      if (exists && !refused) db.stmt('groupAdminDeleteOffset').run(groupId, t.topic, partition)
+      const error = !exists ? UNKNOWN_TOPIC_OR_PARTITION : refused ? GROUP_SUBSCRIBED_TO_TOPIC : null
+      out.set(`${t.topic}-${partition}`, {error, partition, topic: t.topic})
     }
   }
 

@@ -326,7 +326,15 @@ export class RemoteBroker implements Broker {
     await this.call(
       () =>
         this.admin.createPartitions({
-          topics: [{assignments: (assignment ?? []).map((b) => ({brokerIds: [...b]})), count: totalCount, name: topic}],
+          // No assignment is a null list on the wire (the broker places the new partitions); an
+          // empty list would ask for zero placements and be refused as too few (INVALID_REQUEST).
+          topics: [
+            {
+              ...(assignment ? {assignments: assignment.map((b) => ({brokerIds: [...b]}))} : {}),
+              count: totalCount,
+              name: topic,
+            },
+          ],
         }),
       {topic},
     )
@@ -820,15 +828,25 @@ export class RemoteBroker implements Broker {
     await this.leaveIfMember(req.groupId)
     const sessionTimeout = req.sessionTimeoutMs
     const protocols = (req as {protocols?: readonly string[]}).protocols ?? [req.assignor]
+    const rebalanceTimeout = Math.max(sessionTimeout, 60_000)
     const consumer = new this.lib.Consumer({
       ...this.clientOptions(req.clientId),
+      // The coordinator holds a JoinGroup until every member rejoined (up to the rebalance
+      // timeout), and a new group's first one for group.initial.rebalance.delay.ms (3 s by
+      // default): Java's consumer waits for it max(request.timeout.ms, rebalance timeout + 5 s)
+      // (AbstractCoordinator), not request.timeout.ms, which failed `--consumer-property
+      // request.timeout.ms=3000` against a 3 s delay. The library has one request timeout per
+      // client; this client sends group requests only (fetches go through the Admin's
+      // connections), so a heartbeat or commit to a coordinator that stopped answering waits as
+      // long too — the coordinator expires the member within its session timeout meanwhile.
+      requestTimeout: Math.max(this.settings.requestTimeout, rebalanceTimeout + 5000),
       autocommit: false,
       groupId: req.groupId,
       heartbeatInterval: Math.max(100, Math.min(3000, Math.floor(sessionTimeout / 3))),
       isolationLevel: this.lib.FetchIsolationLevels.READ_UNCOMMITTED,
       partitionAssigner: assignerFor(protocols[0] ?? 'range'),
       protocols: protocols.map((name) => ({name, version: 0})),
-      rebalanceTimeout: Math.max(sessionTimeout, 60_000),
+      rebalanceTimeout,
       sessionTimeout,
     })
     const member: Member = {consumer, explicitJoins: 0}

@@ -141,8 +141,10 @@ export function resolveClientConfig(target: RemoteTarget, clientId: string): Res
     securityProtocol,
   }
   if (target.timeoutMs !== undefined) {
-    settings.connectTimeout = Math.min(settings.connectTimeout, target.timeoutMs)
-    settings.requestTimeout = Math.min(settings.requestTimeout, Math.max(target.timeoutMs, 1000))
+    // A floor of 1 s: a bound of a few ms would fail every request on a busy machine.
+    const bound = Math.max(target.timeoutMs, 1000)
+    settings.connectTimeout = Math.min(settings.connectTimeout, bound)
+    settings.requestTimeout = Math.min(settings.requestTimeout, bound)
   }
 
   if (usesSasl) {

@@ -11,7 +11,8 @@ const KAFKA_MESSAGES: Record<string, string> = {
   COORDINATOR_NOT_AVAILABLE: 'The coordinator is not available.',
   GROUP_AUTHORIZATION_FAILED: 'Group authorization failed.',
   GROUP_ID_NOT_FOUND: 'The group id does not exist.',
-  GROUP_SUBSCRIBED_TO_TOPIC: 'The consumer group is actively subscribed to the topic',
+  GROUP_SUBSCRIBED_TO_TOPIC:
+    'Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.',
   ILLEGAL_GENERATION: 'Specified group generation id is not valid.',
   INCONSISTENT_GROUP_PROTOCOL:
     "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.",
@@ -97,6 +98,24 @@ export function toKtError(error: unknown, ctx: ErrorContext): Error {
     )
 
   const sys = all.find((e) => typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code))
+  // A TLS client (SSL, SASL_SSL) at a plaintext listener: the broker reads the ClientHello as a
+  // malformed request and closes the connection (measured against kt broker: ECONNRESET within
+  // 0.5 s), or a plaintext answer breaks the handshake (EPROTO). Name the setting to check, as
+  // for SASL below; "closed by the server" alone sent testers looking at the broker.
+  const tls = ctx.security?.includes('SSL')
+    ? all.find((e) => ['ECONNRESET', 'EPIPE', 'EPROTO'].includes(e.code ?? '') || /^ERR_(SSL|TLS)_/.test(e.code ?? ''))
+    : undefined
+  if (tls) {
+    const reason =
+      tls.code === 'EPROTO' || tls.code!.startsWith('ERR_')
+        ? 'the TLS handshake failed'
+        : 'the connection was closed by the server during the TLS handshake'
+    return kafkaError(
+      ctx.security!.includes('SASL') ? 'SASL_AUTHENTICATION_FAILED' : 'NETWORK_EXCEPTION',
+      `Connection to ${ctx.bootstrap} failed with ${ctx.security}: ${reason} (does the listener accept that security protocol?)`,
+    )
+  }
+
   if (sys)
     return kafkaError(
       'NETWORK_EXCEPTION',

@@ -25,12 +25,20 @@ import {
   type TopicPartition,
 } from '../engine/index.js'
 import type {RemoteBroker} from './broker.js'
+import {kafkaMessage} from './errors.js'
 
 type Lib = typeof Kafka
 
 const GROUP_NOT_EMPTY = 'org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.'
 const GROUP_NOT_FOUND = 'org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.'
 const UNKNOWN_PARTITION = 'This server does not host this topic-partition.'
+const GROUP_SUBSCRIBED =
+  'org.apache.kafka.common.errors.GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'
+
+interface OffsetDeleteResponse {
+  errorCode: number
+  topics: Array<{name: string; partitions: Array<{partitionIndex: number; errorCode: number}>}>
+}
 
 /** The library's state names (upper case, no underscores) as Kafka's tools print them. */
 const STATES: Record<string, GroupState> = {
@@ -279,10 +287,47 @@ export class GroupAdmin {
       if (valid.length > 0) request.push({name: t.topic, partitionIndexes: valid})
     }
 
-    if (request.length > 0)
-      await this.broker.call(() => this.admin.deleteConsumerGroupOffsets({groupId, topics: request}), {group: groupId})
+    if (request.length > 0) {
+      const refused = await this.broker.call(
+        async () => {
+          try {
+            await this.admin.deleteConsumerGroupOffsets({groupId, topics: request})
+            return []
+          } catch (error) {
+            // Partition-level errors (GROUP_SUBSCRIBED_TO_TOPIC for a topic a live member subscribes
+            // to) are rows of Kafka's table, as its tool shows them; the broker deleted the rest. A
+            // top-level error (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP) is thrown as Kafka's message.
+            const response = (
+              error as {findBy?: (p: string, v: unknown) => {response?: OffsetDeleteResponse}}
+            ).findBy?.('code', 'PLT_KFK_RESPONSE')?.response
+            if (response?.errorCode === 0 && Array.isArray(response.topics))
+              return response.topics.flatMap((t) =>
+                t.partitions.filter((p) => p.errorCode !== 0).map((p) => ({...p, topic: t.name})),
+              )
+            throw error
+          }
+        },
+        {group: groupId},
+      )
+      for (const r of refused)
+        out.set(`${r.topic}-${r.partitionIndex}`, {
+          error: this.partitionError(r.errorCode),
+          partition: r.partitionIndex,
+          topic: r.topic,
+        })
+    }
+
     const partitions = [...out.entries()].sort(([a], [b]) => compare(a, b)).map(([, v]) => v)
     return {groupId, partitions}
+  }
+
+  /** A partition's OffsetDelete error as Kafka's tool prints it (the ExecutionException's text). */
+  private partitionError(code: number): string {
+    const name =
+      this.lib.protocolErrorsCodesById[code as keyof typeof this.lib.protocolErrorsCodesById] ?? `ERROR_${code}`
+    if (name === 'GROUP_SUBSCRIBED_TO_TOPIC') return GROUP_SUBSCRIBED
+    if (name === 'UNKNOWN_TOPIC_OR_PARTITION') return UNKNOWN_PARTITION
+    return kafkaMessage(name)
   }
 
   // -------------------------------------------------------------------------------------------

@@ -181,8 +181,12 @@ export function createWire(lib: Lib): Wire {
 
   return {
     fetch: (connection, maxWaitMs, maxBytes, partitions) => fetch.async(connection, maxWaitMs, maxBytes, partitions),
-    produce: async (connection, acks, timeoutMs, topics) =>
-      ((await produce.async(connection, acks, timeoutMs, topics)) as ProducedPartition[] | undefined) ?? [],
+    produce: async (connection, acks, timeoutMs, topics) => {
+      const answer: unknown = await produce.async(connection, acks, timeoutMs, topics)
+      // acks=0: the broker sends no response; the library resolves with whether the socket took
+      // the bytes at once (a boolean), so there are no per-partition answers to read.
+      return acks === 0 || !Array.isArray(answer) ? [] : (answer as ProducedPartition[])
+    },
   }
 }
 

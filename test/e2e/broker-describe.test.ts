@@ -219,10 +219,13 @@ describe('a kafkajs member of a kt broker group, as kt consumer-groups describes
         "* Group 'js' could not be deleted due to: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.\n",
       stdout: '',
     })
+    // Kafka (KIP-496) refuses the topics a live member subscribes to, partition by partition.
+    const subscribed =
+      'Error: org.apache.kafka.common.errors.GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'
     expect(await ktn(dir, ['consumer-groups', '--delete-offsets', '--group', 'js', '--topic', 'orders'])).toEqual({
       status: 1,
-      stderr: '\nError: The group is not empty.\n',
-      stdout: '',
+      stderr: '\nError: Encountered some partition-level error, see the follow-up details.\n',
+      stdout: `\nTOPIC           PARTITION  STATUS         ${[0, 1, 2].map((p) => `\norders          ${p}          ${subscribed}`).join('')}\n`,
     })
     // Nothing was reset or deleted: the committed offsets are still 2.
     const r = await ktn(dir, ['consumer-groups', '--describe', '--group', 'js', '--json'])

@@ -130,7 +130,7 @@ describe('wire groups in consumer-groups administration', () => {
     expect(await broker.listGroups()).toEqual([])
   })
 
-  it('an active wire group is refused for reset, delete and delete-offsets', async () => {
+  it('an active wire group is refused for reset and delete, and delete-offsets of its topics', async () => {
     await broker.publishWireGroup('g', [member('m', [0, 1, 2])], summary())
     await broker.commitOffsets('g', [{offset: 0, partition: 0, topic: 'orders'}])
     const reset = await broker.resetOffsets(
@@ -142,7 +142,13 @@ describe('wire groups in consumer-groups administration', () => {
       deleted: [],
       failed: [{error: 'org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.', groupId: 'g'}],
     })
-    await expect(broker.deleteOffsets('g', [{topic: 'orders'}])).rejects.toThrow('The group is not empty.')
+    // The assigned topic stands for the subscription (KIP-496: refused per partition).
+    const subscribed =
+      'org.apache.kafka.common.errors.GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'
+    expect(await broker.deleteOffsets('g', [{topic: 'orders', partitions: [0]}])).toEqual({
+      groupId: 'g',
+      partitions: [{error: subscribed, partition: 0, topic: 'orders'}],
+    })
     expect(await broker.committedOffsets('g')).toEqual([{offset: 0, partition: 0, topic: 'orders'}])
   })
 

@@ -13,9 +13,20 @@ export interface RunningBroker {
   stop(): void
 }
 
-/** Starts `kt broker` (no initial rebalance delay) and reads the bound address from its stderr. */
-export async function startKtBroker(dir: string): Promise<RunningBroker> {
-  writeFileSync(join(dir, 'server.properties'), 'group.initial.rebalance.delay.ms=0\n')
+/**
+ * Starts `kt broker` (no initial rebalance delay, unless `properties` says otherwise) and reads
+ * the bound address from its stderr.
+ */
+export async function startKtBroker(
+  dir: string,
+  properties: Record<string, string> = {'group.initial.rebalance.delay.ms': '0'},
+): Promise<RunningBroker> {
+  writeFileSync(
+    join(dir, 'server.properties'),
+    Object.entries(properties)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  )
   const child: ChildProcess = spawnKt(dir, ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0'])
   const address = await new Promise<string>((resolve, reject) => {
     let err = ''

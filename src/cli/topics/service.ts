@@ -47,7 +47,13 @@ export async function runTopicCommand(
 
     case 'alter': {
       const topics = await selectExisting(broker, opts)
-      for (const t of topics) await broker.createPartitions(t, opts.partitions!, opts.replicaAssignment)
+      for (const t of topics) {
+        // kafka-topics' --replica-assignment lists every partition, the existing ones too: only
+        // the new partitions' replicas go to the broker (TopicCommand drops the first
+        // partition-count entries).
+        const current = opts.replicaAssignment ? ((await broker.topicMetadata(t))?.partitionCount ?? 0) : 0
+        await broker.createPartitions(t, opts.partitions!, opts.replicaAssignment?.slice(current))
+      }
       return {action: 'alter', topics}
     }
 
