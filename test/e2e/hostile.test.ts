@@ -71,6 +71,24 @@ describe('stores kt must not touch', () => {
     expect(readFileSync(file, 'utf8')).toBe('x')
   })
 
+  it("kt broker names a data dir that is a file as every tool does, not server.properties' ENOTDIR", async () => {
+    const file = join(newDir(), 'file')
+    writeFileSync(file, 'x')
+    const listeners = ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0']
+    const [inFile, under] = await Promise.all([kt(file, listeners), kt(join(file, 'sub'), listeners)])
+    expect({status: inFile.status, stderr: inFile.stderr, stdout: inFile.stdout}).toEqual({
+      status: 1,
+      stderr: `Error: The data directory '${file}' is a file, not a directory.\n`,
+      stdout: '',
+    })
+    expect({status: under.status, stderr: under.stderr, stdout: under.stdout}).toEqual({
+      status: 1,
+      stderr: `Error: Cannot create the data directory '${join(file, 'sub')}': '${file}' is a file, not a directory.\n`,
+      stdout: '',
+    })
+    expect(readFileSync(file, 'utf8')).toBe('x')
+  })
+
   it('a kt.db truncated to 0 bytes is not silently a fresh store', async () => {
     const dir = newDir()
     writeFileSync(db(dir), '')

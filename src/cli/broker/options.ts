@@ -3,7 +3,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {invalidValue, parseJavaProperties, SERVER_PROPERTIES} from '../../engine/index.js'
+import {invalidValue, KtError, parseJavaProperties, SERVER_PROPERTIES} from '../../engine/index.js'
 import {UsageError} from '../errors.js'
 
 export interface Listener {
@@ -50,10 +50,15 @@ export function parseBrokerOptions(
   dataDir: string,
 ): BrokerOptions {
   let props: ReadonlyMap<string, string> = new Map()
+  const file = join(dataDir, SERVER_PROPERTIES)
   try {
-    props = parseJavaProperties(readFileSync(join(dataDir, SERVER_PROPERTIES), 'utf8'))
+    props = parseJavaProperties(readFileSync(file, 'utf8'))
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    // ENOTDIR: the data dir (or a directory above it) is a file. The store, opened next, names
+    // that in the words every tool uses; the file's own error would not (issue 9).
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      throw new KtError('INVALID_CONFIG', `Cannot read ${file}: ${(error as Error).message}`)
   }
 
   const listenersText = flags.listeners ?? props.get('listeners') ?? DEFAULT_LISTENERS
