@@ -92,7 +92,8 @@ describe('stores kt must not touch', () => {
   it('a kt.db truncated to 0 bytes is not silently a fresh store', async () => {
     const dir = newDir()
     writeFileSync(db(dir), '')
-    for (const args of [['topics', '--list'], ['console-producer', '--topic', 't'], ['check']]) {
+    // kt check reports it as its finding instead (check.test.ts).
+    for (const args of [['topics', '--list'], ['console-producer', '--topic', 't']]) {
       const r = await kt(dir, args, {input: 'a\n'})
       expect(refused(r)).toMatch(
         new RegExp(
