@@ -93,7 +93,10 @@ describe('stores kt must not touch', () => {
     const dir = newDir()
     writeFileSync(db(dir), '')
     // kt check reports it as its finding instead (check.test.ts).
-    for (const args of [['topics', '--list'], ['console-producer', '--topic', 't']]) {
+    for (const args of [
+      ['topics', '--list'],
+      ['console-producer', '--topic', 't'],
+    ]) {
       const r = await kt(dir, args, {input: 'a\n'})
       expect(refused(r)).toMatch(
         new RegExp(
@@ -363,6 +366,42 @@ describe('absurd flag values: one line, non-zero exit', () => {
     }
 
     expect(md5(db(dir))).toBe(before)
+  })
+
+  it("integers as Java parses them: a broker id beyond an int and a value with a space are refused in Kafka's words", async () => {
+    const dir = await store()
+    const cases: [string[], string][] = [
+      [
+        ['configs', '--describe', '--broker=99999999999999999999'],
+        'The entity name for brokers must be a valid integer broker id, but it is: 99999999999999999999',
+      ],
+      [
+        ['configs', '--describe', '--broker', ' 1'],
+        'The entity name for brokers must be a valid integer broker id, but it is:  1',
+      ],
+      [['topics', '--create', '--topic', 'x', '--partitions= 5'], "Cannot parse argument ' 5' of option partitions."],
+      [
+        ['console-consumer', '--topic', 't', '--max-messages', '2 '],
+        "Cannot parse argument '2 ' of option max-messages.",
+      ],
+    ]
+    const results = await Promise.all(cases.map(([args]) => kt(dir, args)))
+    for (const [i, [args, line]] of cases.entries())
+      expect({args, status: results[i].status, stderr: results[i].stderr, stdout: results[i].stdout}).toEqual({
+        args,
+        status: 2,
+        stderr: `${line}\n`,
+        stdout: '',
+      })
+    // A config's text is trimmed, as Kafka's ConfigDef does: that stays accepted.
+    const trimmed = await kt(dir, ['console-producer', '--topic', 't', '--producer-property', 'batch.size= 100 '], {
+      input: 'd\n',
+    })
+    expect({status: trimmed.status, stderr: trimmed.stderr, stdout: trimmed.stdout}).toEqual({
+      status: 0,
+      stderr: '',
+      stdout: '',
+    })
   })
 })
 
