@@ -236,6 +236,8 @@ function checkPartition(db: Db, p: PartitionRow, report: CheckReport): void {
 
 /** One batch against its row: structure, CRC-32C, every record, and the header's figures. */
 function checkOneBatch(b: BatchRow, at: (b: BatchRow, message: string) => void): void {
+  // A row whose offsets are inverted holds no offset at all; said first, in words.
+  if (b.base_offset > b.last_offset) at(b, 'the base offset is above the last offset')
   let header
   try {
     header = checkBatch(b.data)

@@ -185,6 +185,22 @@ describe('kt check', () => {
     expect(overlap.status).toBe(1)
   })
 
+  it('a batch whose base offset is above its last offset is named as such, not as a range', async () => {
+    const dir = await sampleStore()
+    tamper(dir, (db) => {
+      const a = db.prepare("SELECT topic_id FROM topics WHERE name = 'a'").pluck().get()
+      db.prepare('UPDATE batches SET base_offset = 9 WHERE topic_id = ? AND partition = 0 AND base_offset = 3').run(a)
+    })
+    const r = await kt(dir, ['check'])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 1,
+      stderr: `kt check: 2 problems in the kt store '${file(dir)}'.\n`,
+      stdout:
+        "topic 'a' partition 0 batch with base offset 9 and last offset 4: the base offset is above the last offset\n" +
+        "topic 'a' partition 0 batch with base offset 9 and last offset 4: header says base offset 3\n",
+    })
+  })
+
   it('a truncated kt.db is its own finding (unreadable), not an error that says to run kt check', async () => {
     const dir = await sampleStore()
     const whole = readFileSync(file(dir))
