@@ -29,6 +29,23 @@ describe('kt broker', () => {
     expect(r.stderr.endsWith('kt broker: stopped\n')).toBe(true)
   })
 
+  it('a negative frame size (0xfffffff0) is one line naming the invalid size; that connection is closed', async () => {
+    const dir = newDir()
+    const broker = await startBroker(dir, {})
+    const c = await WireClient.connect(broker.port)
+    c.socket.write(Buffer.from([0xff, 0xff, 0xff, 0xf0]))
+    expect(await c.waitClosed()).toBe(true)
+    const r = await broker.stop()
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 0,
+      stderr:
+        `kt broker: listening on PLAINTEXT://127.0.0.1:${broker.port} (advertised 127.0.0.1:${broker.port}), data dir ${dir}, node id 1\n` +
+        'kt broker: closing connection from /127.0.0.1: invalid request size -16\n' +
+        'kt broker: stopped\n',
+      stdout: '',
+    })
+  })
+
   it('--log-requests prints one line per request: api key, version, client id, correlation id, duration', async () => {
     const dir = newDir()
     const broker = await startBroker(dir)
