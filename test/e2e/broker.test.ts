@@ -1,7 +1,7 @@
 // `kt broker` as a command: where it listens (options, server.properties), its start line,
 // --log-requests, a clean stop on SIGTERM/SIGINT with in-flight requests answered, and refusals.
 import {createServer} from 'node:net'
-import {writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -192,5 +192,31 @@ describe('kt broker', () => {
     const r = await kt(newDir(), ['broker', '--listeners', value])
     expect(r.stderr).toBe(message)
     expect(r.status).toBe(2)
+  })
+
+  it.each([
+    ['1e3', 'Not a number of type INT'],
+    ['0x10', 'Not a number of type INT'],
+    ['0', 'Value must be at least 1'],
+  ])('server.properties socket.request.max.bytes=%s is refused as Kafka parses an INT', async (value, reason) => {
+    const dir = newDir()
+    writeFileSync(join(dir, 'server.properties'), `socket.request.max.bytes=${value}\n`)
+    const r = await kt(dir, ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0'])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 2,
+      stderr: `server.properties: Invalid value ${value} for configuration socket.request.max.bytes: ${reason}\n`,
+      stdout: '',
+    })
+  })
+
+  it('a server.properties that cannot be read is one line naming it', async () => {
+    const dir = newDir()
+    mkdirSync(join(dir, 'server.properties'))
+    const r = await kt(dir, ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0'])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 1,
+      stderr: `Error: Cannot read ${join(dir, 'server.properties')}: EISDIR: illegal operation on a directory, read\n`,
+      stdout: '',
+    })
   })
 })

@@ -384,6 +384,10 @@ describe('absurd flag values: one line, non-zero exit', () => {
         ['console-consumer', '--topic', 't', '--max-messages', '2 '],
         "Cannot parse argument '2 ' of option max-messages.",
       ],
+      [
+        ['consumer-groups', '--describe', '--group', 'g', '--watch', ' 2'],
+        '--watch  2: the interval must be a positive number of seconds',
+      ],
     ]
     const results = await Promise.all(cases.map(([args]) => kt(dir, args)))
     for (const [i, [args, line]] of cases.entries())

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {invalidValue, KtError, parseJavaProperties, SERVER_PROPERTIES} from '../../engine/index.js'
 import {UsageError} from '../errors.js'
+import {parseInteger} from '../options.js'
 
 export interface Listener {
   host: string
@@ -39,8 +40,11 @@ export function parseListeners(value: string, name: string): Listener {
 function intSetting(props: ReadonlyMap<string, string>, name: string, fallback: number, min: number): number {
   const raw = props.get(name)
   if (raw === undefined) return fallback
-  const n = Number(raw.trim())
-  if (!Number.isInteger(n) || n < min)
+  // ConfigDef: trimmed, then Integer.parseInt (Number() took "1e3" and "0x10").
+  const n = parseInteger(raw.trim(), 'INT')
+  if (n === undefined)
+    throw new UsageError(`${SERVER_PROPERTIES}: ${invalidValue(name, raw, 'Not a number of type INT').message}`)
+  if (n < min)
     throw new UsageError(`${SERVER_PROPERTIES}: ${invalidValue(name, raw, `Value must be at least ${min}`).message}`)
   return n
 }
