@@ -43,14 +43,14 @@ export function keyValueMap(pairs: readonly string[] | undefined): Map<string, s
 export type JavaInteger = 'INT' | 'LONG'
 
 /**
- * The one integer grammar of every tool: optional sign and decimal digits (surrounding spaces
- * ignored), within Java's int range for INT; LONG stops at 2^53, where JS numbers stop being
- * exact (offsets and timestamps stay far below it). undefined when the text is not such a number.
+ * The one integer grammar of every tool, Java's Integer.valueOf / Long.parseLong: optional sign
+ * and decimal digits, nothing else (no spaces: jopt-simple hands option values over as typed),
+ * within Java's int range for INT; LONG stops at 2^53, where JS numbers stop being exact (offsets
+ * and timestamps stay far below it). undefined when the text is not such a number.
  */
 export function parseInteger(raw: string, type: JavaInteger): number | undefined {
-  const text = raw.trim()
-  if (!/^[+-]?\d+$/.test(text)) return undefined
-  const n = Number(text)
+  if (!/^[+-]?\d+$/.test(raw)) return undefined
+  const n = Number(raw)
   if (type === 'INT' ? Math.abs(n) > 2_147_483_647 : !Number.isSafeInteger(n)) return undefined
   return n
 }
@@ -67,7 +67,8 @@ export function integerConfig(
   min = 0,
 ): number {
   if (raw === undefined) return fallback
-  const n = parseInteger(raw, type)
+  // ConfigDef.parseType trims a config's text before parsing it; option values are not trimmed.
+  const n = parseInteger(raw.trim(), type)
   if (n === undefined) throw invalidValue(name, raw, `Not a number of type ${type}`)
   if (n < min) throw invalidValue(name, raw, `Value must be at least ${min}`)
   return n

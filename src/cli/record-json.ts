@@ -41,6 +41,30 @@ export function recordToJson(topic: string, partition: number, r: Record): strin
   return JSON.stringify(out)
 }
 
+/** A UTF-16 surrogate without its pair: no Unicode character, so no UTF-8 bytes. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Why text is not canonical base64 (what `--output json` writes: the standard alphabet, '='
+ * padding to a multiple of 4, unused bits zero), or undefined. Buffer.from decodes leniently:
+ * "x" became an empty value and "QUJD=" became "ABC"; only text that re-encodes to itself is
+ * accepted, so every accepted value is exactly the bytes it names.
+ */
+function base64Problem(text: string): string | undefined {
+  const outside = /[^A-Za-z0-9+/=]/.exec(text)
+  if (outside)
+    return `${JSON.stringify(outside[0])} at character ${outside.index + 1} is outside the base64 alphabet (A-Z, a-z, 0-9, +, /)`
+  if (text.length % 4 !== 0) return `its length ${text.length} is not a multiple of 4 (base64 is padded with '=')`
+  const padding = text.indexOf('=')
+  if (padding !== -1 && (padding < text.length - 2 || !/^=+$/.test(text.slice(padding))))
+    return `'=' at character ${padding + 1} is padding, allowed only as the last one or two characters`
+  // Only the last 4 characters can carry unused bits.
+  const last = text.slice(-4)
+  const canonical = Buffer.from(last, 'base64').toString('base64')
+  if (canonical !== last) return `'${last}' sets bits past its last byte (the canonical form is '${canonical}')`
+  return undefined
+}
+
 function decodeField(obj: {[k: string]: unknown}, field: string, line: number): Buffer | null {
   const value = obj[field]
   const encoding = obj[`${field}_encoding`] ?? 'utf8'
@@ -50,12 +74,19 @@ function decodeField(obj: {[k: string]: unknown}, field: string, line: number): 
   switch (encoding) {
     case 'utf8': {
       if (typeof value !== 'string') throw fail(`"${field}" must be a string (or null) with ${field}_encoding utf8`)
+      // Buffer.from would store U+FFFD for it, silently changing the value.
+      const lone = LONE_SURROGATE.exec(value)
+      if (lone)
+        throw fail(
+          `"${field}" holds a lone surrogate \\u${lone[0].charCodeAt(0).toString(16)} at character ${lone.index + 1}, which UTF-8 cannot encode (use ${field}_encoding base64 for raw bytes)`,
+        )
       return Buffer.from(value, 'utf8')
     }
 
     case 'base64': {
-      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
-        throw fail(`"${field}" is not valid base64`)
+      if (typeof value !== 'string') throw fail(`"${field}" must be a string (or null) with ${field}_encoding base64`)
+      const problem = base64Problem(value)
+      if (problem !== undefined) throw fail(`"${field}" is not valid base64: ${problem}`)
       return Buffer.from(value, 'base64')
     }
 

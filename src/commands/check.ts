@@ -16,6 +16,7 @@ export default class Check extends KtCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Check)
-    await this.exitWith(await runCheck(await this.broker(flags['data-dir'], {create: false}), flags.json))
+    const dataDir = flags['data-dir']
+    await this.exitWith(await runCheck(() => this.broker(dataDir, {create: false}), dataDir, flags.json))
   }
 }

@@ -54,7 +54,7 @@ export default class ConsoleConsumer extends KtCommand {
     offset: Flags.string({
       helpValue: '<offset>',
       summary:
-        'earliest, latest, an offset (with --partition); beyond Kafka: -N (last N per partition) or a time (ISO-8601 with zone, or epoch ms).',
+        'earliest, latest, an offset (with --partition); beyond Kafka: -N (last N per partition) or a time (ISO-8601 with zone, or @ and epoch ms).',
     }),
     output: Flags.string({
       default: 'text',

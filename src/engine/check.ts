@@ -14,8 +14,11 @@
 //   - committed offsets: 0 ≤ committed offset ≤ log end offset, for partitions that exist
 //     (Kafka keeps a group's offsets for deleted topics; those are not checked).
 // Every problem names its topic, partition and offsets (or its group), one line each.
+import {closeSync, openSync, readSync, statSync} from 'node:fs'
+
 import type {Db} from './db/connection.js'
 import {oneLine} from './db/connection.js'
+import {isKtError} from './errors.js'
 import {checkBatch, forEachRecord} from './record-batch.js'
 
 export type CheckProblemKind = 'batch' | 'committed-offset' | 'integrity' | 'unreadable' | 'watermarks'
@@ -233,6 +236,8 @@ function checkPartition(db: Db, p: PartitionRow, report: CheckReport): void {
 
 /** One batch against its row: structure, CRC-32C, every record, and the header's figures. */
 function checkOneBatch(b: BatchRow, at: (b: BatchRow, message: string) => void): void {
+  // A row whose offsets are inverted holds no offset at all; said first, in words.
+  if (b.base_offset > b.last_offset) at(b, 'the base offset is above the last offset')
   let header
   try {
     header = checkBatch(b.data)
@@ -258,4 +263,61 @@ function checkOneBatch(b: BatchRow, at: (b: BatchRow, message: string) => void):
   } catch (error) {
     at(b, (error as Error).message)
   }
+}
+
+/**
+ * kt check on a store that could not be opened: a damaged kt.db (SQLite reports corruption or
+ * "not a database" behind a valid magic string) or an empty one is the check's own finding,
+ * kind `unreadable`, rather than an error telling the user to run kt check. Other open failures
+ * (no store, another program's file, a newer kt, a lock) are not findings about the store's
+ * health: undefined, and the caller reports the error as it is.
+ */
+export function unopenableStoreReport(file: string, error: unknown): CheckReport | undefined {
+  if (!isKtError(error, 'KAFKA_STORAGE_ERROR')) return undefined
+  let size: number
+  try {
+    size = statSync(file).size
+  } catch {
+    return undefined
+  }
+
+  const code = (error.cause as {code?: unknown} | undefined)?.code
+  let what: string
+  if (size === 0) what = 'it is empty (0 bytes): it was truncated or replaced'
+  else if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) {
+    what = (error.cause as Error).message
+    const declared = declaredSize(file)
+    if (declared !== undefined && size < declared)
+      what += `; the file is ${size} bytes, but its header says ${declared}: it was cut short`
+  } else return undefined
+
+  return {
+    batches: 0,
+    bytes: 0,
+    committedOffsets: 0,
+    file,
+    partitions: 0,
+    problems: [{kind: 'unreadable', message: `The kt store '${file}' cannot be read: ${what}.`}],
+    records: 0,
+    topics: 0,
+  }
+}
+
+/**
+ * The database size an SQLite file's header states (page size × page count), when the header
+ * vouches for it (its change counter equals its version-valid-for number); else undefined.
+ */
+function declaredSize(file: string): number | undefined {
+  const header = Buffer.alloc(100)
+  const fd = openSync(file, 'r')
+  try {
+    if (readSync(fd, header, 0, 100, 0) < 100) return undefined
+  } finally {
+    closeSync(fd)
+  }
+
+  const pageSize = header.readUInt16BE(16) === 1 ? 65_536 : header.readUInt16BE(16)
+  const pages = header.readUInt32BE(28)
+  if (pages === 0 || header.readUInt32BE(24) !== header.readUInt32BE(92)) return undefined
+  return pageSize * pages
 }

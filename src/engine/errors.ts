@@ -29,8 +29,10 @@ export class KtError extends Error {
   constructor(
     readonly code: KtErrorCode,
     message: string,
+    /** The failure this one words (an SQLite error), for callers that act on its code. */
+    options?: {cause?: unknown},
   ) {
-    super(message)
+    super(message, options)
     this.name = 'KtError'
   }
 }
@@ -76,5 +78,5 @@ export function storageError(error: unknown, file: string, during: 'open' | 'rea
   else if (/no such (table|column)/.test(detail))
     what = `The kt store '${file}' does not have the layout this kt expects (${detail}): it was changed by another program or is damaged.`
   else what = `Storage error on the kt store '${file}' (${code}: ${detail}).`
-  return new KtError('KAFKA_STORAGE_ERROR', `${what} ${kept}`)
+  return new KtError('KAFKA_STORAGE_ERROR', `${what} ${kept}`, {cause: error})
 }

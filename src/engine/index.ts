@@ -37,6 +37,7 @@ export type {
 } from './group-admin.js'
 export type {BrokerConfig} from './broker-config.js'
 export type {CheckProblem, CheckProblemKind, CheckReport} from './check.js'
+export {unopenableStoreReport} from './check.js'
 export {SERVER_PROPERTIES} from './broker-config.js'
 // remote admin (kt broker's DescribeConfigs types)
 export {BROKER_SETTINGS} from './broker-config.js'

@@ -142,8 +142,11 @@ export class KafkaServer implements FrameHandler {
   }
 
   oversized(connection: Connection, size: number): void {
+    // A negative size (Kafka: "Invalid receive (size = -16)") is no request at all, not a big one.
     this.options.onProblem?.(
-      `closing connection from ${connection.remoteHost}: request of ${size} bytes exceeds socket.request.max.bytes (${this.options.maxFrameBytes ?? SOCKET_REQUEST_MAX_BYTES})`,
+      size < 0
+        ? `closing connection from ${connection.remoteHost}: invalid request size ${size}`
+        : `closing connection from ${connection.remoteHost}: request of ${size} bytes exceeds socket.request.max.bytes (${this.options.maxFrameBytes ?? SOCKET_REQUEST_MAX_BYTES})`,
     )
   }
 

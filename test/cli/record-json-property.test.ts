@@ -98,4 +98,40 @@ describe('kt JSON records (property)', () => {
       {numRuns: 300},
     )
   })
+
+  it('a base64 value is accepted exactly when it re-encodes to itself, and then it is those bytes', () => {
+    // Strings near base64: its alphabet, '=', the url-safe '-' and '_', and a space.
+    const near = fc
+      .array(
+        fc.constantFrom(...'AQgw+/=-_ '.split(''), ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'),
+        {
+          maxLength: 12,
+        },
+      )
+      .map((a) => a.join(''))
+    const text = fc.oneof(
+      near,
+      fc.uint8Array({maxLength: 9}).map((a) => Buffer.from(a).toString('base64')),
+    )
+    fc.assert(
+      fc.property(text, (value) => {
+        const stored: Array<string | null> = []
+        const reader = new JsonRecordReader((r: InputRecord) =>
+          stored.push(r.value === null ? null : r.value.subarray(r.valueStart, r.valueEnd).toString('base64')),
+        )
+        const canonical = Buffer.from(value, 'base64').toString('base64') === value
+        let error: Error | undefined
+        try {
+          reader.push(Buffer.from(JSON.stringify({value, value_encoding: 'base64'}) + '\n'))
+          reader.end()
+        } catch (error_) {
+          error = error_ as Error
+        }
+
+        if (canonical) expect({error: error?.message, stored}).toEqual({error: undefined, stored: [value]})
+        else expect(error?.message).toMatch(/^Invalid JSON record on line number 1: "value" is not valid base64: /)
+      }),
+      {numRuns: 1000},
+    )
+  })
 })

@@ -1,7 +1,7 @@
 // `kt broker` as a command: where it listens (options, server.properties), its start line,
 // --log-requests, a clean stop on SIGTERM/SIGINT with in-flight requests answered, and refusals.
 import {createServer} from 'node:net'
-import {writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -27,6 +27,23 @@ describe('kt broker', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toBe('')
     expect(r.stderr.endsWith('kt broker: stopped\n')).toBe(true)
+  })
+
+  it('a negative frame size (0xfffffff0) is one line naming the invalid size; that connection is closed', async () => {
+    const dir = newDir()
+    const broker = await startBroker(dir, {})
+    const c = await WireClient.connect(broker.port)
+    c.socket.write(Buffer.from([0xff, 0xff, 0xff, 0xf0]))
+    expect(await c.waitClosed()).toBe(true)
+    const r = await broker.stop()
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 0,
+      stderr:
+        `kt broker: listening on PLAINTEXT://127.0.0.1:${broker.port} (advertised 127.0.0.1:${broker.port}), data dir ${dir}, node id 1\n` +
+        'kt broker: closing connection from /127.0.0.1: invalid request size -16\n' +
+        'kt broker: stopped\n',
+      stdout: '',
+    })
   })
 
   it('--log-requests prints one line per request: api key, version, client id, correlation id, duration', async () => {
@@ -175,5 +192,31 @@ describe('kt broker', () => {
     const r = await kt(newDir(), ['broker', '--listeners', value])
     expect(r.stderr).toBe(message)
     expect(r.status).toBe(2)
+  })
+
+  it.each([
+    ['1e3', 'Not a number of type INT'],
+    ['0x10', 'Not a number of type INT'],
+    ['0', 'Value must be at least 1'],
+  ])('server.properties socket.request.max.bytes=%s is refused as Kafka parses an INT', async (value, reason) => {
+    const dir = newDir()
+    writeFileSync(join(dir, 'server.properties'), `socket.request.max.bytes=${value}\n`)
+    const r = await kt(dir, ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0'])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 2,
+      stderr: `server.properties: Invalid value ${value} for configuration socket.request.max.bytes: ${reason}\n`,
+      stdout: '',
+    })
+  })
+
+  it('a server.properties that cannot be read is one line naming it', async () => {
+    const dir = newDir()
+    mkdirSync(join(dir, 'server.properties'))
+    const r = await kt(dir, ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0'])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 1,
+      stderr: `Error: Cannot read ${join(dir, 'server.properties')}: EISDIR: illegal operation on a directory, read\n`,
+      stdout: '',
+    })
   })
 })

@@ -1,6 +1,6 @@
 // kt check (issue 9 §2): a clean store gets a one-line summary and exit 0; each kind of damage is
 // one line naming its topic, partition and offsets (or group), and exit 1.
-import {cpSync, existsSync} from 'node:fs'
+import {cpSync, existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -183,6 +183,61 @@ describe('kt check', () => {
       '',
     ])
     expect(overlap.status).toBe(1)
+  })
+
+  it('a batch whose base offset is above its last offset is named as such, not as a range', async () => {
+    const dir = await sampleStore()
+    tamper(dir, (db) => {
+      const a = db.prepare("SELECT topic_id FROM topics WHERE name = 'a'").pluck().get()
+      db.prepare('UPDATE batches SET base_offset = 9 WHERE topic_id = ? AND partition = 0 AND base_offset = 3').run(a)
+    })
+    const r = await kt(dir, ['check'])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 1,
+      stderr: `kt check: 2 problems in the kt store '${file(dir)}'.\n`,
+      stdout:
+        "topic 'a' partition 0 batch with base offset 9 and last offset 4: the base offset is above the last offset\n" +
+        "topic 'a' partition 0 batch with base offset 9 and last offset 4: header says base offset 3\n",
+    })
+  })
+
+  it('a truncated kt.db is its own finding (unreadable), not an error that says to run kt check', async () => {
+    const dir = await sampleStore()
+    const whole = readFileSync(file(dir))
+    // Cut inside the file as `head -c` would: the header still states the whole size.
+    const cut = Math.floor(whole.length / 2)
+    writeFileSync(file(dir), whole.subarray(0, cut))
+    const line = `The kt store '${file(dir)}' cannot be read: database disk image is malformed; the file is ${cut} bytes, but its header says ${whole.length}: it was cut short.`
+    const [r, j] = await Promise.all([kt(dir, ['check']), kt(dir, ['check', '--json'])])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 1,
+      stderr: `kt check: 1 problem in the kt store '${file(dir)}'.\n`,
+      stdout: `${line}\n`,
+    })
+    expect({status: j.status, stderr: j.stderr}).toEqual({status: 1, stderr: ''})
+    expect(JSON.parse(j.stdout)).toEqual({
+      batches: 0,
+      bytes: 0,
+      committedOffsets: 0,
+      file: file(dir),
+      ok: false,
+      partitions: 0,
+      problems: [{kind: 'unreadable', line, message: line}],
+      records: 0,
+      topics: 0,
+    })
+    expect(readFileSync(file(dir))).toEqual(whole.subarray(0, cut))
+  })
+
+  it('an empty kt.db is an unreadable finding too', async () => {
+    const dir = newDir()
+    writeFileSync(file(dir), '')
+    const r = await kt(dir, ['check'])
+    expect({status: r.status, stderr: r.stderr, stdout: r.stdout}).toEqual({
+      status: 1,
+      stderr: `kt check: 1 problem in the kt store '${file(dir)}'.\n`,
+      stdout: `The kt store '${file(dir)}' cannot be read: it is empty (0 bytes): it was truncated or replaced.\n`,
+    })
   })
 
   it('no store: one line, exit 1, and no store or directory is created', async () => {

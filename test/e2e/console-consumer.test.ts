@@ -825,6 +825,37 @@ describe.concurrent('start position', () => {
     expectConsumed(beginning, 'p1-0\np1-1\np1-2\np1-3\n', 4)
   })
 
+  test('--offset: a bare number is always an offset (a Java long), never a time; beyond a long it is refused', async () => {
+    const dir = await filled(2, 4)
+    const part1 = (offset: string) =>
+      consume(dir, '--topic', 't', '--partition', '1', '--exit-at-end', '--offset', offset)
+    const [elevenDigits, longMax, plus, at, pastLong, negativePastLong, twenty, spaced] = await Promise.all([
+      // Read as epoch ms (1973) this printed all four records; as an offset it is past the log end.
+      part1('123456789012'),
+      part1('9223372036854775807'),
+      part1('+2'),
+      part1('@123456789012'),
+      part1('9223372036854775808'),
+      part1('-9223372036854775809'),
+      part1('99999999999999999999'),
+      part1(' 2'),
+    ])
+    expectConsumed(elevenDigits, '', 0)
+    expectConsumed(longMax, '', 0)
+    expectConsumed(plus, 'p1-2\np1-3\n', 2)
+    expectConsumed(at, 'p1-0\np1-1\np1-2\np1-3\n', 4)
+    for (const [r, value] of [
+      [pastLong, '9223372036854775808'],
+      [negativePastLong, '-9223372036854775809'],
+      [twenty, '99999999999999999999'],
+      [spaced, ' 2'],
+    ] as const)
+      expectUsage(
+        r,
+        `The provided offset value '${value}' is incorrect. Valid values are 'earliest', 'latest', a non-negative long, -N (the last N records), or a time (ISO-8601 with zone, or @epoch-milliseconds).`,
+      )
+  })
+
   test('--partition --offset N beyond the log end falls back to auto.offset.reset (latest)', async () => {
     const dir = await filled(1, 3)
     const c = start(dir, [
@@ -913,7 +944,7 @@ describe.concurrent('start position', () => {
     const at = (offset: string, ...extra: string[]) =>
       consume(dir, '--topic', 't', '--offset', offset, '--exit-at-end', '--format', '%p %o %s\n', ...extra)
     const p0FromDay4 = ['0 1 p0-day4', '0 2 p0-day1', '0 3 p0-day2', '0 4 p0-day3']
-    const day2 = ['2026-01-03T00:00:00Z', '2026-01-03T01:00:00+01:00', String(JAN1 + 2 * DAY), '2026-01-02T12:00:00.5Z']
+    const day2 = ['2026-01-03T00:00:00Z', '2026-01-03T01:00:00+01:00', `@${JAN1 + 2 * DAY}`, '2026-01-02T12:00:00.5Z']
     const results = await Promise.all([
       ...day2.map((t) => at(t)),
       at('2026-01-04T00:00:00Z'),

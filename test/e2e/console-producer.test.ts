@@ -1144,6 +1144,82 @@ describe.concurrent('kt console-producer --input json', {timeout: 120_000}, () =
     expect(await readValues(dir, 'bad')).toEqual(['a', 'b', 'e'])
   })
 
+  test('base64 must be canonical and utf8 text must be encodable: one line naming the line number, earlier records kept', async () => {
+    const dir = store()
+    const line = (value: string, encoding: string) => JSON.stringify({value, value_encoding: encoding})
+    const cases: [string, string, string][] = [
+      // Buffer.from decoded "x" as an empty value and "QUJD=" as "ABC"; both were stored.
+      ['x', 'base64', '"value" is not valid base64: its length 1 is not a multiple of 4 (base64 is padded with \'=\')'],
+      [
+        'QUJD=',
+        'base64',
+        '"value" is not valid base64: its length 5 is not a multiple of 4 (base64 is padded with \'=\')',
+      ],
+      [
+        'QUI',
+        'base64',
+        '"value" is not valid base64: its length 3 is not a multiple of 4 (base64 is padded with \'=\')',
+      ],
+      [
+        '!!!!',
+        'base64',
+        '"value" is not valid base64: "!" at character 1 is outside the base64 alphabet (A-Z, a-z, 0-9, +, /)',
+      ],
+      [
+        '-_8=',
+        'base64',
+        '"value" is not valid base64: "-" at character 1 is outside the base64 alphabet (A-Z, a-z, 0-9, +, /)',
+      ],
+      [
+        'QU JD',
+        'base64',
+        '"value" is not valid base64: " " at character 3 is outside the base64 alphabet (A-Z, a-z, 0-9, +, /)',
+      ],
+      [
+        'Q===',
+        'base64',
+        '"value" is not valid base64: \'=\' at character 2 is padding, allowed only as the last one or two characters',
+      ],
+      [
+        'QR==',
+        'base64',
+        "\"value\" is not valid base64: 'QR==' sets bits past its last byte (the canonical form is 'QQ==')",
+      ],
+      [
+        'a\ud800b',
+        'utf8',
+        '"value" holds a lone surrogate \\ud800 at character 2, which UTF-8 cannot encode (use value_encoding base64 for raw bytes)',
+      ],
+      [
+        '\udc00',
+        'utf8',
+        '"value" holds a lone surrogate \\udc00 at character 1, which UTF-8 cannot encode (use value_encoding base64 for raw bytes)',
+      ],
+    ]
+    const results = await Promise.all(
+      cases.map(([value, encoding], i) =>
+        produce(
+          dir,
+          `enc${i}`,
+          `${line('QUJD', 'base64')}\n${line(value, encoding)}\n${line('late', 'utf8')}\n`,
+          '--input',
+          'json',
+        ),
+      ),
+    )
+    for (const [i, [value, , message]] of cases.entries()) {
+      expectOutcome(results[i], failed(`Invalid JSON record on line number 2: ${message}`, autoCreated(`enc${i}`)))
+      expect({value, values: await readValues(dir, `enc${i}`)}).toEqual({value, values: ['ABC']})
+    }
+
+    // A surrogate pair is one character (U+1F600), stored as its 4 UTF-8 bytes.
+    expectOutcome(
+      await produce(dir, 'pair', `${line('\ud83d\ude00', 'utf8')}\n`, '--input', 'json'),
+      ok(autoCreated('pair')),
+    )
+    expect(await readValues(dir, 'pair')).toEqual(['\u{1F600}'])
+  })
+
   test('an explicit partition beyond the topic is a clear error naming the line, exit 1', async () => {
     const dir = store()
     await createTopic(dir, 'p1', 1)

@@ -74,10 +74,32 @@ describe('stores kt must not touch', () => {
     expect(readFileSync(file, 'utf8')).toBe('x')
   })
 
+  it("kt broker names a data dir that is a file as every tool does, not server.properties' ENOTDIR", async () => {
+    const file = join(newDir(), 'file')
+    writeFileSync(file, 'x')
+    const listeners = ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0']
+    const [inFile, under] = await Promise.all([kt(file, listeners), kt(join(file, 'sub'), listeners)])
+    expect({status: inFile.status, stderr: inFile.stderr, stdout: inFile.stdout}).toEqual({
+      status: 1,
+      stderr: `Error: The data directory '${file}' is a file, not a directory.\n`,
+      stdout: '',
+    })
+    expect({status: under.status, stderr: under.stderr, stdout: under.stdout}).toEqual({
+      status: 1,
+      stderr: `Error: Cannot create the data directory '${join(file, 'sub')}': '${file}' is a file, not a directory.\n`,
+      stdout: '',
+    })
+    expect(readFileSync(file, 'utf8')).toBe('x')
+  })
+
   it('a kt.db truncated to 0 bytes is not silently a fresh store', async () => {
     const dir = newDir()
     writeFileSync(db(dir), '')
-    for (const args of [['topics', '--list'], ['console-producer', '--topic', 't'], ['check']]) {
+    // kt check reports it as its finding instead (check.test.ts).
+    for (const args of [
+      ['topics', '--list'],
+      ['console-producer', '--topic', 't'],
+    ]) {
       const r = await kt(dir, args, {input: 'a\n'})
       expect(refused(r)).toMatch(
         new RegExp(
@@ -347,6 +369,46 @@ describe('absurd flag values: one line, non-zero exit', () => {
     }
 
     expect(md5(db(dir))).toBe(before)
+  })
+
+  it("integers as Java parses them: a broker id beyond an int and a value with a space are refused in Kafka's words", async () => {
+    const dir = await store()
+    const cases: [string[], string][] = [
+      [
+        ['configs', '--describe', '--broker=99999999999999999999'],
+        'The entity name for brokers must be a valid integer broker id, but it is: 99999999999999999999',
+      ],
+      [
+        ['configs', '--describe', '--broker', ' 1'],
+        'The entity name for brokers must be a valid integer broker id, but it is:  1',
+      ],
+      [['topics', '--create', '--topic', 'x', '--partitions= 5'], "Cannot parse argument ' 5' of option partitions."],
+      [
+        ['console-consumer', '--topic', 't', '--max-messages', '2 '],
+        "Cannot parse argument '2 ' of option max-messages.",
+      ],
+      [
+        ['consumer-groups', '--describe', '--group', 'g', '--watch', ' 2'],
+        '--watch  2: the interval must be a positive number of seconds',
+      ],
+    ]
+    const results = await Promise.all(cases.map(([args]) => kt(dir, args)))
+    for (const [i, [args, line]] of cases.entries())
+      expect({args, status: results[i].status, stderr: results[i].stderr, stdout: results[i].stdout}).toEqual({
+        args,
+        status: 2,
+        stderr: `${line}\n`,
+        stdout: '',
+      })
+    // A config's text is trimmed, as Kafka's ConfigDef does: that stays accepted.
+    const trimmed = await kt(dir, ['console-producer', '--topic', 't', '--producer-property', 'batch.size= 100 '], {
+      input: 'd\n',
+    })
+    expect({status: trimmed.status, stderr: trimmed.stderr, stdout: trimmed.stdout}).toEqual({
+      status: 0,
+      stderr: '',
+      stdout: '',
+    })
   })
 })
 

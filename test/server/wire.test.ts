@@ -394,6 +394,18 @@ describe('connections', () => {
     expect(problems.some((p) => p.includes('exceeds socket.request.max.bytes'))).toBe(true)
   })
 
+  it('a negative frame size closes the connection as an invalid size, not as an oversized request', async () => {
+    const c = await WireClient.connect(port)
+    const before = problems.length
+    c.socket.write(Buffer.from([0xff, 0xff, 0xff, 0xf0]))
+    expect(await c.waitClosed()).toBe(true)
+    expect(problems.slice(before)).toEqual(['closing connection from /127.0.0.1: invalid request size -16'])
+    // The server goes on serving.
+    const other = await WireClient.connect(port)
+    expect((await other.request(18, 2, {})).body.errorCode).toBe(0)
+    other.close()
+  })
+
   it('random bytes close that socket; other connections keep being served', async () => {
     const other = await WireClient.connect(port)
     const c = await WireClient.connect(port)

@@ -3,8 +3,9 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {invalidValue, parseJavaProperties, SERVER_PROPERTIES} from '../../engine/index.js'
+import {invalidValue, KtError, parseJavaProperties, SERVER_PROPERTIES} from '../../engine/index.js'
 import {UsageError} from '../errors.js'
+import {parseInteger} from '../options.js'
 
 export interface Listener {
   host: string
@@ -39,8 +40,11 @@ export function parseListeners(value: string, name: string): Listener {
 function intSetting(props: ReadonlyMap<string, string>, name: string, fallback: number, min: number): number {
   const raw = props.get(name)
   if (raw === undefined) return fallback
-  const n = Number(raw.trim())
-  if (!Number.isInteger(n) || n < min)
+  // ConfigDef: trimmed, then Integer.parseInt (Number() took "1e3" and "0x10").
+  const n = parseInteger(raw.trim(), 'INT')
+  if (n === undefined)
+    throw new UsageError(`${SERVER_PROPERTIES}: ${invalidValue(name, raw, 'Not a number of type INT').message}`)
+  if (n < min)
     throw new UsageError(`${SERVER_PROPERTIES}: ${invalidValue(name, raw, `Value must be at least ${min}`).message}`)
   return n
 }
@@ -50,10 +54,15 @@ export function parseBrokerOptions(
   dataDir: string,
 ): BrokerOptions {
   let props: ReadonlyMap<string, string> = new Map()
+  const file = join(dataDir, SERVER_PROPERTIES)
   try {
-    props = parseJavaProperties(readFileSync(join(dataDir, SERVER_PROPERTIES), 'utf8'))
+    props = parseJavaProperties(readFileSync(file, 'utf8'))
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    // ENOTDIR: the data dir (or a directory above it) is a file. The store, opened next, names
+    // that in the words every tool uses; the file's own error would not (issue 9).
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      throw new KtError('INVALID_CONFIG', `Cannot read ${file}: ${(error as Error).message}`)
   }
 
   const listenersText = flags.listeners ?? props.get('listeners') ?? DEFAULT_LISTENERS

@@ -7,14 +7,24 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`
 }
 
-/** Where a problem is: "topic 'a' partition 0 offsets 10-19", "group 'g' topic 'a' partition 0", or nothing. */
+/**
+ * Where a problem is: "topic 'a' partition 0 offsets 10-19", "group 'g' topic 'a' partition 0",
+ * or nothing.
+ */
 function where(p: CheckProblem): string {
   const parts: string[] = []
   if (p.group !== undefined) parts.push(`group '${p.group}'`)
   if (p.topic !== undefined) parts.push(`topic '${p.topic}'`)
   if (p.partition !== undefined) parts.push(`partition ${p.partition}`)
   if (p.baseOffset !== undefined && p.lastOffset !== undefined)
-    parts.push(p.baseOffset === p.lastOffset ? `offset ${p.baseOffset}` : `offsets ${p.baseOffset}-${p.lastOffset}`)
+    parts.push(
+      p.baseOffset === p.lastOffset
+        ? `offset ${p.baseOffset}`
+        : p.baseOffset < p.lastOffset
+          ? `offsets ${p.baseOffset}-${p.lastOffset}`
+          : // Inverted ("offsets 150-99" read as a range): each offset named for what it is.
+            `batch with base offset ${p.baseOffset} and last offset ${p.lastOffset}`,
+    )
   else if (p.baseOffset !== undefined) parts.push(`offset ${p.baseOffset}`)
   return parts.join(' ')
 }

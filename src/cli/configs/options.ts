@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs'
 
 import {KtError, parseJavaProperties} from '../../engine/index.js'
 import {UsageError} from '../errors.js'
-import {checkInvalid, type Present} from '../options.js'
+import {checkInvalid, parseInteger, type Present} from '../options.js'
 
 export type EntityType = 'brokers' | 'topics'
 
@@ -84,7 +84,8 @@ export function parseConfigsOptions(flags: ConfigsFlags): ConfigsOptions {
     throw new UsageError('An entity name must be specified for every entity type')
   let entityName: string | undefined = names[0] ?? flags.topic ?? flags.broker
   if (flags['entity-default'] || flags['broker-defaults']) entityName = ''
-  if (entityType === 'brokers' && entityName && !/^[+-]?\d+$/.test(entityName))
+  // Integer.valueOf, as kafka-configs checks it: 99999999999999999999 is no broker id.
+  if (entityType === 'brokers' && entityName && parseInteger(entityName, 'INT') === undefined)
     throw new UsageError(`The entity name for brokers must be a valid integer broker id, but it is: ${entityName}`)
 
   if (flags.describe && entityType === 'topics' && entityName === '')

@@ -1,6 +1,6 @@
 // kafka-consumer-groups option rules (ConsumerGroupCommandOptions.checkArgs and the checks of its
 // reset path), in Kafka's order and words. Usage errors exit 2 with one line, as everywhere in kt.
-import {type Present, bracket, checkInvalid, longOption} from '../options.js'
+import {type Present, bracket, checkInvalid, longOption, parseInteger} from '../options.js'
 import {UsageError} from '../errors.js'
 
 export const ACTIONS = ['list', 'describe', 'delete', 'reset-offsets', 'delete-offsets'] as const
@@ -156,7 +156,7 @@ export function parseGroupsOptions(flags: GroupsFlags, warn: (line: string) => v
 
     if (flags.watch !== undefined) {
       const seconds = flags.watch === '' ? DEFAULT_WATCH_SECONDS : Number(flags.watch)
-      if (!/^\d+(\.\d+)?$/.test(flags.watch === '' ? '2' : flags.watch.trim()) || !(seconds > 0))
+      if (!/^\d+(\.\d+)?$/.test(flags.watch === '' ? '2' : flags.watch) || !(seconds > 0))
         throw new UsageError(`--watch ${flags.watch}: the interval must be a positive number of seconds`)
       if (flags.json) checkInvalid(present, 'watch', ['json'])
       if (view === 'history') checkInvalid(present, 'watch', ['history'])
@@ -285,9 +285,9 @@ export function parseTopicArg(arg: string): TopicArg {
   if (parts.length === 1) return {topic: parts[0]}
   if (parts.length !== 2) throw new UsageError(`Invalid topic arg '${arg}', expected topic name and partitions`)
   const partitions = javaSplit(parts[1], ',').map((p) => {
-    if (!/^[+-]?\d+$/.test(p) || Math.abs(Number(p)) > 2_147_483_647)
-      throw new UsageError(`Invalid partition '${p}' specified in topic arg '${arg}''`)
-    return Number(p)
+    const partition = parseInteger(p, 'INT')
+    if (partition === undefined) throw new UsageError(`Invalid partition '${p}' specified in topic arg '${arg}''`)
+    return partition
   })
   return {partitions, topic: parts[0]}
 }

@@ -85,26 +85,42 @@ export function parseDuration(text: string): number | undefined {
   return sign === '-' ? -ms : ms
 }
 
-/** A point in time for --offset: ISO-8601 with a zone, or epoch milliseconds. */
+/**
+ * A point in time for --offset: ISO-8601 with a zone, or `@` and epoch milliseconds. A bare number
+ * is always an offset, as in Kafka: reading 11+ digits as a time made offset 123456789012 a date.
+ */
 function parseTime(text: string): number | undefined {
-  if (/^@\d+$/.test(text)) return Number(text.slice(1))
-  if (/^\d{11,}$/.test(text) && Number(text) >= 1e11) return Number(text)
+  if (/^@\d+$/.test(text)) return Number.isSafeInteger(Number(text.slice(1))) ? Number(text.slice(1)) : undefined
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text)) return undefined
   const ms = Date.parse(text.replace(/([+-]\d{2})$/, '$1:00').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
   return Number.isNaN(ms) ? undefined : ms
 }
 
+const LONG_MIN = -(2n ** 63n)
+const LONG_MAX = 2n ** 63n - 1n
+
+/**
+ * --offset as Kafka's ConsoleConsumer reads it (`toLowerCase`, then `toLong`: no spaces, an
+ * optional sign, within a Java long), plus kt's -N and times. An offset above 2^53 stays exact
+ * enough: every log end offset is far below it, so any such offset is past the log end alike.
+ */
 function parseOffsetFlag(raw: string): StartSpec {
-  const text = raw.trim()
-  const lower = text.toLowerCase()
+  const lower = raw.toLowerCase()
   if (lower === 'earliest') return 'earliest'
   if (lower === 'latest') return 'latest'
-  const time = parseTime(text)
+  const time = parseTime(raw)
   if (time !== undefined) return {timestamp: time}
-  if (/^-\d+$/.test(text) && Number(text) < 0) return {lastN: -Number(text)}
-  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return {offset: Number(text)}
+  if (/^[+-]?\d+$/.test(raw)) {
+    const n = BigInt(raw)
+    if (n >= LONG_MIN && n <= LONG_MAX) {
+      const magnitude = Number(n < 0n ? -n : n)
+      const exact = Math.min(magnitude, Number.MAX_SAFE_INTEGER)
+      return n < 0n ? {lastN: exact} : {offset: exact}
+    }
+  }
+
   throw new UsageError(
-    `The provided offset value '${raw}' is incorrect. Valid values are 'earliest', 'latest', a non-negative long, -N (the last N records), or a time (ISO-8601 with zone, or epoch milliseconds).`,
+    `The provided offset value '${raw}' is incorrect. Valid values are 'earliest', 'latest', a non-negative long, -N (the last N records), or a time (ISO-8601 with zone, or @epoch-milliseconds).`,
   )
 }
 
