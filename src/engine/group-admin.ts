@@ -413,7 +413,7 @@ export interface DeleteOffsetsResult {
 
 const UNKNOWN_TOPIC_OR_PARTITION = 'This server does not host this topic-partition.'
 /** What Kafka's tool prints for such a partition: its ExecutionException's text. */
-const GROUP_SUBSCRIBED_TO_TOPIC =
+export const GROUP_SUBSCRIBED_TO_TOPIC =
   'org.apache.kafka.common.errors.GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'
 
 /** Removes the group's committed offsets of the given partitions (all of a topic's without a list). */

@@ -85,5 +85,5 @@ export function storeBrokerOf(broker: Broker): StoreBroker {
 }
 // The one --reset-offsets planner (src/engine/reset-planner.ts), over the store or a cluster.
 export {planResetWith} from './reset-planner.js'
-export {groupOffsetRow} from './group-admin.js'
+export {GROUP_SUBSCRIBED_TO_TOPIC, groupOffsetRow} from './group-admin.js'
 export type {Awaitable, OffsetsSource, PartitionWatermarks} from './reset-planner.js'

@@ -176,6 +176,52 @@ describe('kt consumer-groups --delete-offsets of a live group', () => {
 
     expect(outputs.remote).toEqual(outputs.embedded)
   }, 180_000)
+
+  test('through kt broker, of a group whose live member is a kt console-consumer on the broker’s own store: the same rule', async () => {
+    const store = broker!.dir
+    await kt(store, ['topics', '--create', '--topic', 'mixed-orders', '--partitions', '2'])
+    await kt(store, ['console-producer', '--topic', 'mixed-orders'], {input: 'a\nb\n'})
+    await kt(store, ['console-producer', '--topic', 'mixed-other'], {input: 'c\n'})
+    const group = ['--group', 'mixed-live', '--from-beginning']
+    expect(
+      (await kt(store, ['console-consumer', '--topic', 'mixed-other', ...group, '--max-messages', '1'])).status,
+    ).toBe(0)
+    const member = spawnKt(store, ['console-consumer', '--topic', 'mixed-orders', ...group])
+    member.stdin!.end()
+    let out = ''
+    member.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    const done = collect(member, 60_000)
+    try {
+      await waitFor(() => out.split('\n').length > 2, 30_000, 'the member to print both records')
+      const r = await kt(tempDir(), [
+        'consumer-groups',
+        '--bootstrap-server',
+        broker!.address,
+        '--delete-offsets',
+        '--group',
+        'mixed-live',
+        '--topic',
+        'mixed-orders',
+        '--topic',
+        'mixed-other',
+      ])
+      // Before, kt broker refused the whole request: "The group is not empty."
+      expect(printed(r)).toEqual({
+        status: 1,
+        stderr: '\nError: Encountered some partition-level error, see the follow-up details.\n',
+        stdout:
+          '\nTOPIC           PARTITION  STATUS         ' +
+          `\nmixed-orders    0          ${SUBSCRIBED}` +
+          `\nmixed-orders    1          ${SUBSCRIBED}` +
+          '\nmixed-other     0          Successful     \n',
+      })
+    } finally {
+      member.kill('SIGTERM')
+      await done
+    }
+  }, 120_000)
 })
 
 describe('a server that accepts connections but never answers', () => {

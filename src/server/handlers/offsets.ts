@@ -1,6 +1,6 @@
 // OffsetCommit, OffsetFetch and OffsetDelete: committed offsets are the store's group offset
 // rows, the same ones kt consumer-groups reads and kt console-consumer commits.
-import type {CommittedOffset} from '../../engine/index.js'
+import {type CommittedOffset, GROUP_SUBSCRIBED_TO_TOPIC} from '../../engine/index.js'
 import {errorCode, type RequestHeader} from '../../protocol/index.js'
 import type {ServerContext} from '../context.js'
 import {subscribedTopics} from '../groups/coordinator.js'
@@ -115,8 +115,32 @@ export async function offsetDelete(
 ): Promise<Record<string, unknown>> {
   const groupId = body.groupId as string
   const topics = body.topics as {name: string; partitions: {partitionIndex: number}[]}[]
-  if (await ctx.broker.hasStoreMembers(groupId))
-    return {errorCode: errorCode('NON_EMPTY_GROUP'), throttleTimeMs: 0, topics: []}
+  if (await ctx.broker.hasStoreMembers(groupId)) {
+    // kt console-consumer members coordinate through the store, whose rule is Kafka's (KIP-496):
+    // the topics they subscribe to are refused partition by partition, the others' offsets go.
+    const result = await ctx.broker.deleteOffsets(
+      groupId,
+      topics.map((t) => ({partitions: t.partitions.map((p) => p.partitionIndex), topic: t.name})),
+    )
+    const codeOf = (topic: string, partition: number) => {
+      const error = result.partitions.find((r) => r.topic === topic && (r.partition ?? partition) === partition)?.error
+      if (error === null || error === undefined) return 0
+      return errorCode(error === GROUP_SUBSCRIBED_TO_TOPIC ? 'GROUP_SUBSCRIBED_TO_TOPIC' : 'UNKNOWN_TOPIC_OR_PARTITION')
+    }
+
+    return {
+      errorCode: 0,
+      throttleTimeMs: 0,
+      topics: topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          errorCode: codeOf(t.name, p.partitionIndex),
+          partitionIndex: p.partitionIndex,
+        })),
+      })),
+    }
+  }
+
   const known = new Set(await ctx.broker.groupIds())
   const live = ctx.groups.groups.get(groupId)
   if (!known.has(groupId) && !live) return {errorCode: errorCode('GROUP_ID_NOT_FOUND'), throttleTimeMs: 0, topics: []}
