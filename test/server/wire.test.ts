@@ -132,15 +132,14 @@ function idempotentBatch(values: string[], producerId: number, epoch: number, se
   return b
 }
 
+/** InitProducerId v4: a new producer id, or (given one and its epoch) the epoch bumped. */
+const initProducerId = (c: WireClient, producerId = -1, producerEpoch = -1) =>
+  c.request(22, 4, {producerEpoch, producerId, transactionTimeoutMs: 60_000, transactionalId: null})
+
 describe('idempotent producers', () => {
   it('InitProducerId hands out ids; a resent batch gets its first offsets and is stored once', async () => {
     const c = await WireClient.connect(port)
-    const init = await c.request(22, 4, {
-      producerEpoch: -1,
-      producerId: -1,
-      transactionTimeoutMs: 60_000,
-      transactionalId: null,
-    })
+    const init = await initProducerId(c)
     expect(init.body).toMatchObject({errorCode: 0, producerEpoch: 0})
     const pid = init.body.producerId as number
     const other = await c.request(22, 0, {transactionTimeoutMs: 60_000, transactionalId: null})
@@ -156,12 +155,7 @@ describe('idempotent producers', () => {
     const gap = await c.request(0, 7, produceBody(idempotentBatch(['e'], pid, 0, 9), -1, 'idem'))
     expect(partitionOf(gap.body).errorCode).toBe(45)
     // re-initialising bumps the epoch; the old epoch is fenced
-    const bumped = await c.request(22, 4, {
-      producerEpoch: 0,
-      producerId: pid,
-      transactionTimeoutMs: 60_000,
-      transactionalId: null,
-    })
+    const bumped = await initProducerId(c, pid, 0)
     expect(bumped.body).toMatchObject({errorCode: 0, producerEpoch: 1, producerId: pid})
     const fresh = await c.request(0, 7, produceBody(idempotentBatch(['f'], pid, 1, 0), -1, 'idem'))
     expect(partitionOf(fresh.body)).toMatchObject({baseOffset: 3, errorCode: 0})
@@ -173,13 +167,7 @@ describe('idempotent producers', () => {
 
   it('a retry of any of the producer’s last 5 batches gets its first offsets; an older one is a duplicate', async () => {
     const c = await WireClient.connect(port)
-    const init = await c.request(22, 4, {
-      producerEpoch: -1,
-      producerId: -1,
-      transactionTimeoutMs: 60_000,
-      transactionalId: null,
-    })
-    const pid = init.body.producerId as number
+    const pid = (await initProducerId(c)).body.producerId as number
     await broker.createTopic({name: 'idem-window'})
     const send = async (values: string[], sequence: number) =>
       partitionOf(
