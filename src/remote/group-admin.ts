@@ -16,6 +16,7 @@ import {
   type GroupListing,
   type GroupMemberDescription,
   type GroupState,
+  GROUP_SUBSCRIBED_TO_TOPIC,
   groupOffsetRow,
   type OffsetsSource,
   planResetWith,
@@ -32,8 +33,6 @@ type Lib = typeof Kafka
 const GROUP_NOT_EMPTY = 'org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.'
 const GROUP_NOT_FOUND = 'org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.'
 const UNKNOWN_PARTITION = 'This server does not host this topic-partition.'
-const GROUP_SUBSCRIBED =
-  'org.apache.kafka.common.errors.GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'
 
 interface OffsetDeleteResponse {
   errorCode: number
@@ -325,7 +324,7 @@ export class GroupAdmin {
   private partitionError(code: number): string {
     const name =
       this.lib.protocolErrorsCodesById[code as keyof typeof this.lib.protocolErrorsCodesById] ?? `ERROR_${code}`
-    if (name === 'GROUP_SUBSCRIBED_TO_TOPIC') return GROUP_SUBSCRIBED
+    if (name === 'GROUP_SUBSCRIBED_TO_TOPIC') return GROUP_SUBSCRIBED_TO_TOPIC
     if (name === 'UNKNOWN_TOPIC_OR_PARTITION') return UNKNOWN_PARTITION
     return kafkaMessage(name)
   }
