@@ -77,7 +77,7 @@ export abstract class KtCommand extends Command {
     options: {client?: ClientProperties; create?: boolean} = {},
   ): Promise<Broker> {
     if (!this.brokerInstance) {
-      this.dataDir = resolve(dataDir ?? join(homedir(), '.kt'))
+      this.dataDir = resolveDataDir(dataDir)
       if (this.remote)
         this.brokerInstance = await openRemote(this.id ?? 'kt', this.dataDir, this.remote, options.client)
       else {
@@ -169,4 +169,9 @@ function parseErrorMessage(error: Error): string {
   const expects = /^Flag --(\S+) expects a value/.exec(first)
   if (expects) return `Option ${expects[1]} requires an argument`
   return first
+}
+
+/** The store's directory: --data-dir (or KT_DATA_DIR), else ~/.kt; absolute. */
+export function resolveDataDir(dataDir: string | undefined): string {
+  return resolve(dataDir ?? join(homedir(), '.kt'))
 }

@@ -1,7 +1,4 @@
-import {homedir} from 'node:os'
-import {join} from 'node:path'
-
-import {KtCommand} from '../cli/base-command.js'
+import {KtCommand, resolveDataDir} from '../cli/base-command.js'
 import {parseBrokerOptions} from '../cli/broker/options.js'
 import {runBroker} from '../cli/broker/run.js'
 import {Flags} from '../cli/oclif.js'
@@ -34,7 +31,7 @@ export default class Broker extends KtCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Broker)
-    const dataDir = flags['data-dir'] ?? join(homedir(), '.kt')
+    const dataDir = resolveDataDir(flags['data-dir'])
     const options = parseBrokerOptions(flags, dataDir)
     await runBroker(await this.broker(dataDir), options, dataDir)
   }

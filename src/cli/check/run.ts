@@ -1,9 +1,9 @@
 // kt check's run: verify the store, print the one-line summary or one line per problem, and exit
 // 1 when there is any problem. A store too damaged to open is itself the one problem found.
-import {homedir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 
 import {type Broker, type CheckReport, DB_FILE, storeBrokerOf, unopenableStoreReport} from '../../engine/index.js'
+import {resolveDataDir} from '../base-command.js'
 import {EXIT} from '../errors.js'
 import type {ExitStatus} from '../session.js'
 import {checkJson, problemLine, problemsLine, summaryLine} from './render.js'
@@ -18,8 +18,7 @@ export async function runCheck(
   try {
     report = await storeBrokerOf(await open()).checkStore()
   } catch (error) {
-    // The store's file as the base command resolves it (default ~/.kt).
-    const file = join(resolve(dataDir ?? join(homedir(), '.kt')), DB_FILE)
+    const file = join(resolveDataDir(dataDir), DB_FILE)
     report = unopenableStoreReport(file, error) ?? throwAgain(error)
   }
 
