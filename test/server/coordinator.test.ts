@@ -3,11 +3,14 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import type {StoreBroker, WireGroupMember} from '../../src/engine/index.js'
+import type {ServerContext} from '../../src/server/context.js'
 import {GroupCoordinator, type JoinRequest} from '../../src/server/groups/coordinator.js'
+import {describeGroups} from '../../src/server/handlers/groups.js'
 
 const storeMembers = new Set<string>()
 const published = new Map<string, WireGroupMember[]>()
 const broker = {
+  groupIds: async () => [],
   hasStoreMembers: async (g: string) => storeMembers.has(g),
   publishWireGroup: async (g: string, members: WireGroupMember[]) => void published.set(g, members),
 } as unknown as StoreBroker
@@ -99,6 +102,29 @@ describe('group coordinator', () => {
     expect(c.heartbeat('g', b.memberId, 1)).toBe(22)
     expect(c.commitError('g', b.memberId, 1)).toBe(22)
     expect(c.commitError('g', b.memberId, 2)).toBe(0)
+  })
+
+  it('DescribeGroups gives the protocol, metadata and assignments of a Stable group only, as Kafka does', async () => {
+    const c = coordinator()
+    const ctx = {broker, groups: c} as unknown as ServerContext
+    const describe = async () => ((await describeGroups(ctx, {groups: ['g']})).groups as Record<string, unknown>[])[0]
+    const a = await c.join(join())
+    await c.sync('g', a.memberId, 1, [{assignment: Buffer.from('all'), memberId: a.memberId}])
+    expect(await describe()).toMatchObject({
+      groupState: 'Stable',
+      members: [{memberAssignment: Buffer.from('all'), memberId: a.memberId, memberMetadata: Buffer.from('m')}],
+      protocolData: 'range',
+    })
+    // A second member joins: mid-rebalance it has metadata and no assignment, which a client's
+    // decoder (@platformatic/kafka's) failed on when both were sent.
+    const bJoin = c.join(join({clientId: 'b'}))
+    await new Promise((r) => setTimeout(r, 10))
+    const preparing = await describe()
+    expect(preparing).toMatchObject({groupState: 'PreparingRebalance', protocolData: '', protocolType: 'consumer'})
+    expect(preparing.members).toHaveLength(2)
+    for (const m of preparing.members as Record<string, unknown>[])
+      expect(m).toMatchObject({memberAssignment: Buffer.alloc(0), memberMetadata: Buffer.alloc(0)})
+    await Promise.all([c.join(join({memberId: a.memberId})), bJoin])
   })
 
   it("OffsetCommit follows Kafka's states: accepted while a rebalance is prepared (commit before rejoin), refused while the assignment syncs", async () => {

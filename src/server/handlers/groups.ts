@@ -113,7 +113,11 @@ export async function describeGroups(
   const known = await allGroups(ctx)
   const groups = (body.groups as string[]).map((groupId) => {
     const g = ctx.groups.groups.get(groupId)
-    if (g)
+    if (g) {
+      // As Kafka's GroupMetadata.summary: the protocol, metadata and assignments only of a Stable
+      // group. Mid-rebalance a new member has metadata but no assignment yet, and sending both
+      // crashed @platformatic/kafka's describeGroups decoder (kt consumer-groups --bootstrap-server).
+      const stable = g.state === 'Stable'
       return {
         errorCode: 0,
         groupId,
@@ -122,13 +126,17 @@ export async function describeGroups(
           clientHost: m.clientHost,
           clientId: m.clientId,
           groupInstanceId: m.groupInstanceId,
-          memberAssignment: m.assignment,
+          memberAssignment: stable ? m.assignment : Buffer.alloc(0),
           memberId: m.memberId,
-          memberMetadata: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
+          memberMetadata: stable
+            ? (m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0))
+            : Buffer.alloc(0),
         })),
-        protocolData: g.protocolName ?? '',
+        protocolData: stable ? (g.protocolName ?? '') : '',
         protocolType: g.protocolType ?? '',
       }
+    }
+
     const stored = known.get(groupId)
     return {
       errorCode: 0,
