@@ -37,6 +37,10 @@ export abstract class KtCommand extends Command {
 
   override async init(): Promise<void> {
     await super.init()
+    // A library that throws inside its own callback (the Kafka client's describeGroups decoder
+    // did, on an answer it did not expect) would end the process with Node's stack trace: it is
+    // reported in one line as any other error, and the process exits at once (its state is unknown).
+    process.once('uncaughtException', (error) => process.exit(this.report(error)))
     const flags = {...this.ctor.baseFlags, ...this.ctor.flags} as Record<string, {type: string}>
     const names = new Set(Object.keys(flags))
     const withValue = new Set(Object.keys(flags).filter((n) => flags[n].type === 'option'))
