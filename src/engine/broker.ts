@@ -520,6 +520,7 @@ export class EmbeddedBroker implements StoreBroker {
 
   async produceEach(batches: readonly ProduceBatch[], acks: Acks): Promise<ProduceOutcome[]> {
     this.db.setDurability(acks === 0 ? 'OFF' : acks === 1 ? 'NORMAL' : 'FULL')
+    this.db.verifyBeforeWrite()
     const now = Date.now()
     const outcomes = this.db.immediate(() =>
       batches.map((b): ProduceOutcome => {
@@ -539,6 +540,9 @@ export class EmbeddedBroker implements StoreBroker {
     let bytes = 0
     for (const b of batches) bytes += b.batch.length
     this.db.wrote(bytes)
+    // As produce(): retention and compaction run where records are written, wire clients' too
+    // (they never ran for a store only kt broker wrote to).
+    await this.cleanLogs()
     return outcomes
   }
 

@@ -57,6 +57,7 @@ export class KafkaServer implements FrameHandler {
   private readonly stopController = new AbortController()
   private nextConnectionId = 1
   private ctx: ServerContext | undefined
+  private retentionTimer: NodeJS.Timeout | undefined
 
   constructor(private readonly options: KafkaServerOptions) {
     this.server = createServer((socket) => this.accept(socket))
@@ -100,6 +101,15 @@ export class KafkaServer implements FrameHandler {
       problem,
       stopping: this.stopController.signal,
     }
+    // Kafka's log retention runs every log.retention.check.interval.ms (5 min by default) whether
+    // or not anything is written; kt's writers also run it after their appends, so the timer
+    // waits at least 1 s (an interval of 1 ms would keep an idle broker busy). setInterval takes
+    // at most 2^31-1 ms (about 24.8 days): a longer interval would fire at once.
+    const retention = () =>
+      broker.cleanLogs().catch((error: Error) => problem?.(`log retention failed: ${error.message}`))
+    const every = Math.min(Math.max(broker.config.retentionCheckIntervalMs, 1000), 2_147_483_647)
+    this.retentionTimer = setInterval(retention, every)
+    this.retentionTimer.unref()
     return {host: listen.host, port}
   }
 
@@ -113,6 +123,7 @@ export class KafkaServer implements FrameHandler {
    */
   async stop(): Promise<void> {
     this.stopController.abort()
+    clearInterval(this.retentionTimer)
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     await Promise.all([...this.connections].map((c) => c.drain()))
     this.ctx?.groups.close()

@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, test, vi} from 'vitest'
 
 import {describeJson, kt, type KtResult, tempDirsForFile} from '../helpers/kt.js'
+import {startBroker} from '../server/broker-process.js'
 
 vi.setConfig({testTimeout: 120_000})
 
@@ -141,5 +142,40 @@ describe.concurrent('size retention', () => {
     const out = r.stdout.trimEnd().split('\n')
     expect(out[0]).toBe(`Offset:${p.logStartOffset}\t${lines[p.logStartOffset]}`)
     expect(out.at(-1)).toBe(`Offset:199\t${lines[199]}`)
+  })
+})
+
+describe('kt broker', () => {
+  test('an idle kt broker runs retention every log.retention.check.interval.ms, as Kafka’s log cleaner', async () => {
+    const dir = store()
+    expectOk(await kt(dir, ['topics', '--create', '--topic', 't', '--config', 'retention.ms=-1']), 'Created topic t.\n')
+    const old = Date.now() - 120_000
+    await produce(dir, 't', jsonRecord('old0', old) + jsonRecord('old1', old), '--input', 'json')
+    await produce(dir, 't', jsonRecord('new2', Date.now()), '--input', 'json')
+    const broker = await startBroker(dir, {'log.retention.check.interval.ms': '1000'})
+    try {
+      // No write after this: only the broker's own timer can delete the expired records.
+      expectOk(
+        await kt(dir, [
+          'configs',
+          '--entity-type',
+          'topics',
+          '--entity-name',
+          't',
+          '--alter',
+          '--add-config',
+          'retention.ms=60000',
+        ]),
+        'Completed updating config for topic t.\n',
+      )
+      let start = 0
+      for (let i = 0; i < 40 && start !== 2; i++) {
+        await new Promise((r) => setTimeout(r, 250))
+        start = (await watermarks(dir, 't')).start
+      }
+      expect(start).toBe(2)
+    } finally {
+      await broker.stop()
+    }
   })
 })
