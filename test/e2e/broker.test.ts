@@ -1,7 +1,7 @@
 // `kt broker` as a command: where it listens (options, server.properties), its start line,
 // --log-requests, a clean stop on SIGTERM/SIGINT with in-flight requests answered, and refusals.
 import {createServer} from 'node:net'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -171,6 +171,26 @@ describe('kt broker', () => {
     expect(r.status).toBe(1)
     c.close()
     await broker.stop()
+  })
+
+  it('a second kt broker on the same store is refused (each coordinates groups in its memory); a killed one’s lock is taken over', async () => {
+    const dir = newDir()
+    const first = await startBroker(dir)
+    const second = await kt(dir, ['broker', '--listeners', 'PLAINTEXT://127.0.0.1:0'])
+    expect(second).toMatchObject({
+      status: 1,
+      stderr: `Error: Another kt broker (pid ${first.child.pid}) is serving the store in '${dir}': a store has one broker. Stop that one first, or give this one another --data-dir.\n`,
+      stdout: '',
+    })
+    expect((await first.stop()).status).toBe(0)
+    expect(existsSync(join(dir, 'kt-broker.pid'))).toBe(false)
+    // A broker killed outright leaves its lock; the next one takes it over.
+    const killed = await startBroker(dir)
+    killed.child.kill('SIGKILL')
+    await killed.exited()
+    expect(existsSync(join(dir, 'kt-broker.pid'))).toBe(true)
+    const next = await startBroker(dir)
+    expect((await next.stop()).status).toBe(0)
   })
 
   it('a taken port is one clear error, exit 1', async () => {

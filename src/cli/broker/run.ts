@@ -6,6 +6,7 @@ import {realpathSync} from 'node:fs'
 import {type Broker, KtError, storeBrokerOf} from '../../engine/index.js'
 import {KafkaServer, type RequestLogEntry} from '../../server/server.js'
 import {StopController} from '../signals.js'
+import {lockStoreForBroker} from './lock.js'
 import type {BrokerOptions} from './options.js'
 
 /** A stable cluster id per store: 16 bytes of the store path's hash, as Kafka's 22-character ids. */
@@ -42,6 +43,7 @@ export async function runBroker(broker: Broker, options: BrokerOptions, dataDir:
     onProblem: (message) => stderr(`kt broker: ${message}`),
     onRequest: options.logRequests ? (e) => stderr(requestLine(e)) : undefined,
   })
+  const lock = lockStoreForBroker(dataDir)
   const stop = new StopController()
   try {
     let bound
@@ -68,5 +70,6 @@ export async function runBroker(broker: Broker, options: BrokerOptions, dataDir:
     stderr('kt broker: stopped')
   } finally {
     stop.dispose()
+    lock.release()
   }
 }
