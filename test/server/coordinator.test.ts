@@ -127,6 +127,34 @@ describe('group coordinator', () => {
     await Promise.all([c.join(join({memberId: a.memberId})), bJoin])
   })
 
+  it('KIP-345: a static member back under a new member id takes its old place, with no rebalance of a Stable group', async () => {
+    const c = coordinator()
+    const a = await c.join(join({groupInstanceId: 'inst-a', requireKnownMemberId: true}))
+    // A static member gets its member id at once (no MEMBER_ID_REQUIRED round trip).
+    expect(a.errorCode).toBe(0)
+    const bJoin = c.join(join({clientId: 'b', groupInstanceId: 'inst-b'}))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(c.heartbeat('g', a.memberId, 1)).toBe(27)
+    const [a2, b] = await Promise.all([c.join(join({groupInstanceId: 'inst-a', memberId: a.memberId})), bJoin])
+    const bSync = c.sync('g', b.memberId, 2, [])
+    await c.sync('g', a.memberId, 2, [
+      {assignment: Buffer.from('A'), memberId: a.memberId},
+      {assignment: Buffer.from('B'), memberId: b.memberId},
+    ])
+    await bSync
+    expect(a2.generationId).toBe(2)
+    // b's process restarts: it closes without leaving (static members do not) and joins again.
+    const b2 = await c.join(join({clientId: 'b', groupInstanceId: 'inst-b'}))
+    expect(b2).toMatchObject({errorCode: 0, generationId: 2, leader: a.memberId, members: []})
+    expect(b2.memberId).not.toBe(b.memberId)
+    expect(await c.sync('g', b2.memberId, 2, [])).toMatchObject({assignment: Buffer.from('B'), errorCode: 0})
+    // a was not disturbed; the old b is gone (fenced), not a third member.
+    expect(c.heartbeat('g', a.memberId, 2)).toBe(0)
+    expect(c.heartbeat('g', b.memberId, 2)).toBe(25)
+    expect([...c.groups.get('g')!.members.keys()].sort()).toEqual([a.memberId, b2.memberId].sort())
+    expect(c.groups.get('g')!.state).toBe('Stable')
+  })
+
   it("OffsetCommit follows Kafka's states: accepted while a rebalance is prepared (commit before rejoin), refused while the assignment syncs", async () => {
     const c = coordinator()
     const a = await c.join(join())

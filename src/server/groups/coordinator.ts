@@ -143,10 +143,18 @@ export class GroupCoordinator {
         return this.failJoin(errorCode('INCONSISTENT_GROUP_PROTOCOL'), req.memberId)
     }
 
+    // KIP-345: a static member (group.instance.id) that comes back under a new member id takes
+    // its old self's place, assignment included; a Stable group does not rebalance for it.
+    if (req.memberId === '' && req.groupInstanceId !== null) {
+      const old = [...group.members.values()].find((m) => m.groupInstanceId === req.groupInstanceId)
+      if (old) return this.replaceStaticMember(group, old, req)
+    }
+
     let memberId = req.memberId
     if (memberId === '') {
       memberId = `${req.clientId}-${randomUUID()}`
-      if (req.requireKnownMemberId) {
+      // A static member gets its id at once, as on Kafka; a dynamic one first asks for it.
+      if (req.requireKnownMemberId && req.groupInstanceId === null) {
         group.pending.add(memberId)
         return this.failJoin(errorCode('MEMBER_ID_REQUIRED'), memberId)
       }
@@ -335,6 +343,51 @@ export class GroupCoordinator {
       )
       return []
     }
+  }
+
+  private replaceStaticMember(group: Group, old: Member, req: JoinRequest): Promise<JoinResult> {
+    const fenced = errorCode('FENCED_INSTANCE_ID')
+    clearTimeout(old.sessionTimer)
+    old.joining?.(this.failJoin(fenced, old.memberId))
+    old.syncing?.({assignment: EMPTY, errorCode: fenced, protocolName: null, protocolType: null})
+    group.members.delete(old.memberId)
+    const member: Member = {
+      assignment: old.assignment,
+      clientHost: req.clientHost,
+      clientId: req.clientId,
+      groupInstanceId: req.groupInstanceId,
+      memberId: `${req.clientId}-${randomUUID()}`,
+      protocols: req.protocols,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs > 0 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
+      sessionTimeoutMs: req.sessionTimeoutMs,
+    }
+    group.members.set(member.memberId, member)
+    // The answer names the leader as it was, so that a returning leader does not compute a new
+    // assignment that a Stable group would never hand out (as Kafka's GroupCoordinator does).
+    const leader = group.leader
+    if (group.leader === old.memberId) group.leader = member.memberId
+    this.touch(group, member)
+    if (group.state === 'Stable' && req.protocols.some((p) => p.name === group.protocolName)) {
+      this.publish(group)
+      return Promise.resolve({
+        errorCode: 0,
+        generationId: group.generation,
+        leader,
+        memberId: member.memberId,
+        members: [],
+        protocolName: group.protocolName,
+        protocolType: group.protocolType,
+      })
+    }
+
+    const result = new Promise<JoinResult>((resolve) => {
+      member.joining = resolve
+    })
+    if (group.state === 'PreparingRebalance') {
+      this.publish(group)
+      this.maybeCompleteJoin(group)
+    } else this.prepareRebalance(group)
+    return result
   }
 
   private touch(group: Group, member: Member): void {
