@@ -43,6 +43,10 @@ async function consumeAll(dir: string, topic: string, ...args: string[]): Promis
   ])
 }
 
+/** kt configs --alter of topic t's retention.ms. */
+const setRetentionMs = (dir: string, ms: number) =>
+  kt(dir, ['configs', '--entity-type', 'topics', '--entity-name', 't', '--alter', '--add-config', `retention.ms=${ms}`])
+
 async function watermarks(dir: string, topic: string, partition = 0) {
   const p = (await describeJson(dir, topic)).partitions[partition]
   return {end: p.logEndOffset, start: p.logStartOffset}
@@ -86,16 +90,7 @@ describe.concurrent('time retention', () => {
     }
 
     // With retention.ms at 10 s the old records are expired: the next write deletes them.
-    await kt(dir, [
-      'configs',
-      '--entity-type',
-      'topics',
-      '--entity-name',
-      't',
-      '--alter',
-      '--add-config',
-      'retention.ms=10000',
-    ])
+    await setRetentionMs(dir, 10_000)
     await produce(dir, 't', jsonRecord('e', Date.now()), '--input', 'json')
     expect(await watermarks(dir, 't')).toEqual({end: 5, start: 4})
     const earliest = await consumeAll(
@@ -155,19 +150,7 @@ describe('kt broker', () => {
     const broker = await startBroker(dir, {'log.retention.check.interval.ms': '1000'})
     try {
       // No write after this: only the broker's own timer can delete the expired records.
-      expectOk(
-        await kt(dir, [
-          'configs',
-          '--entity-type',
-          'topics',
-          '--entity-name',
-          't',
-          '--alter',
-          '--add-config',
-          'retention.ms=60000',
-        ]),
-        'Completed updating config for topic t.\n',
-      )
+      expectOk(await setRetentionMs(dir, 60_000), 'Completed updating config for topic t.\n')
       let start = 0
       for (let i = 0; i < 40 && start !== 2; i++) {
         await new Promise((r) => setTimeout(r, 250))

@@ -24,7 +24,10 @@ describe('produceEach', () => {
     const old = Date.now() - 120_000
     await broker.produceEach([{batch: batchOfCount(3, 'old', [old, old, old]), partition: 0, topic: 't'}], 1)
     await new Promise((r) => setTimeout(r, 5))
-    const [fresh] = await broker.produceEach([{batch: batchOfCount(1, 'new', [Date.now()]), partition: 0, topic: 't'}], 1)
+    const [fresh] = await broker.produceEach(
+      [{batch: batchOfCount(1, 'new', [Date.now()]), partition: 0, topic: 't'}],
+      1,
+    )
     expect(fresh).toMatchObject({baseOffset: 3})
     expect(await broker.listOffset('t', 0, 'earliest')).toBe(3)
   })
